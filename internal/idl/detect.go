@@ -1,10 +1,6 @@
 package idl
 
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // InvalidError reports why an IDL was rejected, with every problem found.
 type InvalidError struct {
@@ -30,82 +26,59 @@ func invalid(path, format string, args ...any) *InvalidError {
 
 // Detect returns the format of an IDL document. It rejects input that is
 // not a single JSON object in one of the three accepted formats with an
-// *InvalidError.
+// *InvalidError. A leading UTF-8 byte order mark is ignored; duplicate
+// keys and data after the object are rejected.
 func Detect(data []byte) (Format, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-
-	var root map[string]json.RawMessage
-	if err := decodeSingle(data, &root); err != nil {
+	root, err := decodeTree(data)
+	if err != nil {
 		return "", err
 	}
 
-	return detectRoot(root)
+	format, err := detectTree(root)
+	if err != nil {
+		return "", err
+	}
+
+	return format, nil
 }
 
-func decodeSingle(data []byte, root *map[string]json.RawMessage) error {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
-		return invalid("$", "the document is empty: send the IDL's JSON object")
-	}
-	if trimmed[0] != '{' {
-		return invalid("$", "the document is not a JSON object: an IDL is an object such as {\"address\": ..., \"instructions\": [...]}")
-	}
-
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if err := dec.Decode(root); err != nil {
-		return invalid("$", "the document is not valid JSON: %v", err)
-	}
-	if dec.More() {
-		return invalid("$", "the document has data after its JSON object: send one object only")
+// detectTree classifies a decoded document: Codama by kind "rootNode",
+// Anchor 0.30 by metadata.spec (or, failing that, a root address), and
+// legacy Anchor by a root name.
+func detectTree(root any) (Format, *InvalidError) {
+	obj, ok := root.(object)
+	if !ok {
+		return "", invalid("$", "the document is %s, not a JSON object: an IDL is an object such as {\"address\": ..., \"instructions\": [...]}", describe(root))
 	}
 
-	return nil
-}
-
-func detectRoot(root map[string]json.RawMessage) (Format, error) {
-	if kind, ok := stringField(root, "kind"); ok {
+	if kind, present := obj.get("kind"); present {
 		if kind != "rootNode" {
-			return "", invalid("kind", "unknown kind %q: a Codama IDL has kind \"rootNode\"", kind)
+			return "", invalid("kind", "unknown kind %s: a Codama IDL has kind \"rootNode\"", describe(kind))
 		}
-		if _, ok := root["program"]; !ok {
+		if _, ok := obj.get("program"); !ok {
 			return "", invalid("program", "missing: a Codama root node needs a program node")
 		}
 		return FormatCodama, nil
 	}
 
-	if _, ok := root["instructions"]; !ok {
+	if _, ok := obj.get("instructions"); !ok {
 		return "", invalid("instructions", "missing: an Anchor IDL lists its instructions (use [] for none); a Codama IDL has kind \"rootNode\"")
 	}
 
-	if meta, ok := root["metadata"]; ok {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(meta, &m) == nil {
-			if _, ok := stringField(m, "spec"); ok {
+	if meta, ok := obj.get("metadata"); ok {
+		if m, ok := meta.(object); ok {
+			if _, ok := m.get("spec"); ok {
 				return FormatAnchor, nil
 			}
 		}
 	}
 
-	if _, ok := root["address"]; ok {
+	if _, ok := obj.get("address"); ok {
 		return FormatAnchor, nil
 	}
-	if _, ok := stringField(root, "name"); ok {
+	if _, ok := obj.get("name"); ok {
 		return FormatAnchorLegacy, nil
 	}
 
 	return "", invalid("name", "missing: a legacy Anchor IDL has a top-level name, a newer one metadata.spec and address")
-}
-
-func stringField(m map[string]json.RawMessage, key string) (string, bool) {
-	raw, ok := m[key]
-	if !ok {
-		return "", false
-	}
-
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-
-	return s, true
 }

@@ -56,6 +56,12 @@ type Instruction struct {
 	// Accounts is flattened: nested account groups appear in order with a dotted Path.
 	Accounts []InstructionAccount
 	Returns  string
+	// DiscriminatorComputed is set when the IDL lists no discriminator and
+	// Discriminator holds Anchor's hash of the name.
+	DiscriminatorComputed bool
+	// Parent names the instruction a Codama sub-instruction belongs to; it
+	// is empty for top-level instructions.
+	Parent string
 }
 
 // Field is a named, typed value: an instruction argument, a struct field or
@@ -102,6 +108,9 @@ type Account struct {
 	Docs          []string
 	Discriminator []int
 	Fields        []Field
+	// DiscriminatorComputed is set when Discriminator is Anchor's hash of
+	// the name rather than bytes listed in the IDL.
+	DiscriminatorComputed bool
 }
 
 // TypeDef is a user-defined type.
@@ -114,6 +123,11 @@ type TypeDef struct {
 	Generics []Generic
 	// Alias is the rendered target type when Kind is KindAlias.
 	Alias string
+	// Serialization is a 0.30 zero-copy encoding such as "bytemuck"; empty
+	// means Borsh.
+	Serialization string
+	// Repr is the 0.30 memory layout, such as "c" or "rust, packed".
+	Repr string
 }
 
 // Variant is one enum variant. Fields is empty for unit variants; tuple
@@ -142,6 +156,10 @@ type Event struct {
 	Name          string
 	Discriminator []int
 	Fields        []Field
+	Docs          []string
+	// DiscriminatorComputed is set when Discriminator is Anchor's hash of
+	// the name rather than bytes listed in the IDL.
+	DiscriminatorComputed bool
 }
 
 // Constant is a named constant. Value is kept as written in the IDL.
