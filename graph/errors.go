@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/orquestra/orquestra/internal/apperr"
+	"github.com/orquestra/orquestra/internal/request"
+)
+
+// internalCode is the extensions.code of every error that is not the
+// client's to fix.
+const internalCode = "INTERNAL_SERVER_ERROR"
+
+// gqlgen's own codes, renamed to ours.
+var gqlgenCodes = map[string]string{
+	errcode.ParseFailed:                   string(apperr.Invalid),
+	errcode.ValidationFailed:              string(apperr.Invalid),
+	"COMPLEXITY_LIMIT_EXCEEDED":           string(apperr.TooComplex),
+	"PERSISTED_QUERY_NOT_FOUND":           "PERSISTED_QUERY_NOT_FOUND",
+	"PERSISTED_QUERY_NOT_SUPPORTED":       "PERSISTED_QUERY_NOT_SUPPORTED",
+	"GRAPHQL_OPERATION_NOT_FOUND":         string(apperr.Invalid),
+	"OPERATION_RESOLUTION_FAILURE":        string(apperr.Invalid),
+	"PERSISTED_QUERY_HASH_MISMATCH_ERROR": string(apperr.Invalid),
+}
+
+// statusOf gives the HTTP status of kinds that have one of their own.
+var statusOf = map[apperr.Kind]int{
+	apperr.TooLarge:    http.StatusRequestEntityTooLarge,
+	apperr.RateLimited: http.StatusTooManyRequests,
+}
+
+// ErrorPresenter turns every error into a client error with an
+// extensions.code. Errors of our kinds keep their message; anything else is
+// internal: logged with its cause and shown only as a generic message with
+// the request id, so that no SQL, path or secret reaches the client.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+
+		if e, ok := apperr.As(err); ok {
+			return presentKnown(ctx, gqlErr, e)
+		}
+
+		if code, ok := gqlErr.Extensions["code"].(string); ok {
+			gqlErr.Extensions["code"] = renameCode(code)
+			return gqlErr
+		}
+
+		var inner *gqlerror.Error
+		if errors.As(err, &inner) && inner.Unwrap() == nil {
+			// A GraphQL error of the request itself, such as a variable of the wrong type.
+			gqlErr.Extensions["code"] = string(apperr.Invalid)
+			return gqlErr
+		}
+
+		return presentInternal(ctx, log, gqlErr, err)
+	}
+}
+
+func renameCode(code string) string {
+	if renamed, ok := gqlgenCodes[code]; ok {
+		return renamed
+	}
+
+	return code
+}
+
+func presentKnown(ctx context.Context, gqlErr *gqlerror.Error, e *apperr.Error) *gqlerror.Error {
+	gqlErr.Message = e.Message
+	gqlErr.Extensions["code"] = string(e.Kind)
+	if e.Field != "" {
+		gqlErr.Extensions["field"] = e.Field
+	}
+	if len(e.Problems) > 0 {
+		gqlErr.Extensions["problems"] = e.Problems
+	}
+	if status, ok := statusOf[e.Kind]; ok {
+		request.FromContext(ctx).SetStatus(status)
+	}
+
+	return gqlErr
+}
+
+func presentInternal(ctx context.Context, log *slog.Logger, gqlErr *gqlerror.Error, err error) *gqlerror.Error {
+	id := request.ID(ctx)
+	log.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+
+	gqlErr.Message = fmt.Sprintf("internal server error: report request id %s if it persists", id)
+	gqlErr.Extensions = map[string]any{"code": internalCode, "requestId": id}
+	return gqlErr
+}
+
+// Recover turns a resolver panic into an internal error, logging the panic
+// and its stack.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panic", "request_id", request.ID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return fmt.Errorf("resolver panic: %v", p)
+	}
+}

@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/orquestra/orquestra/graph/model"
+	"github.com/orquestra/orquestra/internal/apperr"
+	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/input"
+	"github.com/orquestra/orquestra/models"
+)
+
+func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput) (*model.CreatedAPIKey, error) {
+	project, err := r.ownedProject(ctx, in.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+
+	name, err := input.KeyName("input.name", in.Name)
+	if err != nil {
+		return nil, err
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
+		return nil, apperr.Field("input.expiresAt", "expiresAt %s is in the past: give a future time or omit it", in.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+
+	key, hash, prefix, err := auth.NewAPIKey()
+	if err != nil {
+		return nil, err
+	}
+
+	row := &models.APIKey{ProjectID: project.ID, KeyHash: hash, Name: name, Prefix: prefix, ExpiresAt: in.ExpiresAt}
+	if err := r.Store.CreateAPIKey(ctx, row); err != nil {
+		return nil, err
+	}
+
+	return &model.CreatedAPIKey{Key: key, APIKey: row}, nil
+}
+
+func (r *Resolver) rotateAPIKey(ctx context.Context, id string) (*model.CreatedAPIKey, error) {
+	key, err := r.ownedAPIKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+
+	secret, hash, prefix, err := auth.NewAPIKey()
+	if err != nil {
+		return nil, err
+	}
+
+	row, err := r.Store.RotateAPIKey(ctx, key.ID, hash, prefix)
+	if err != nil {
+		return nil, err
+	}
+
+	return &model.CreatedAPIKey{Key: secret, APIKey: row}, nil
+}
+
+// ownedAPIKey returns a key of a project the caller owns. Keys of projects
+// the caller cannot see are NOT_FOUND.
+func (r *Resolver) ownedAPIKey(ctx context.Context, id string) (*models.APIKey, error) {
+	if _, err := auth.RequireUser(ctx); err != nil {
+		return nil, err
+	}
+
+	key, err := r.Store.APIKeyByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := r.ownedProject(ctx, key.ProjectID); err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return nil, apperr.New(apperr.NotFound, "API key %s not found", id)
+		}
+		return nil, err
+	}
+
+	return key, nil
+}

@@ -1,0 +1,122 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/orquestra/orquestra/graph/model"
+	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/input"
+	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/upload"
+	"github.com/orquestra/orquestra/models"
+)
+
+func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*model.UploadIdlPayload, error) {
+	user, err := auth.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	project := models.Project{UserID: user.ID, IsPublic: in.IsPublic == nil || *in.IsPublic}
+	if project.Name, err = input.ProjectName("input.name", in.Name); err != nil {
+		return nil, err
+	}
+	if project.Description, err = input.Description("input.description", deref(in.Description)); err != nil {
+		return nil, err
+	}
+	if project.ProgramID, err = input.Address("input.programId", in.ProgramID); err != nil {
+		return nil, err
+	}
+
+	doc, err := upload.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
+	if err != nil {
+		return nil, err
+	}
+
+	created, version, err := r.Uploads.CreateProject(ctx, project, doc)
+	if err != nil {
+		return nil, err
+	}
+
+	return &model.UploadIdlPayload{Project: created, Version: version}, nil
+}
+
+func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVersionInput) (*models.IDLVersion, error) {
+	project, err := r.ownedProject(ctx, in.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+
+	doc, err := upload.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
+	if err != nil {
+		return nil, err
+	}
+
+	return r.Uploads.Publish(ctx, project.ID, doc)
+}
+
+// documents names an upload's inputs for upload.Read.
+func documents(file *graphql.Upload, json *string, markdown *string, markdownFile *graphql.Upload) upload.Documents {
+	docs := upload.Documents{
+		IDL:           upload.Source{String: json},
+		Markdown:      upload.Source{String: markdown},
+		FieldPrefix:   "input.",
+		IDLField:      "input.idlJson",
+		MarkdownField: "input.cpiMd",
+	}
+	if file != nil {
+		docs.IDL.File = file.File
+		docs.IDLField = "input.idl"
+	}
+	if markdownFile != nil {
+		docs.Markdown.File = markdownFile.File
+		docs.MarkdownField = "input.cpiMdFile"
+	}
+
+	return docs
+}
+
+func (r *Resolver) updateProject(ctx context.Context, id string, in model.UpdateProjectInput) (*models.Project, error) {
+	project, err := r.ownedProject(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+
+	var update storage.ProjectUpdate
+	if in.Name != nil {
+		name, err := input.ProjectName("input.name", *in.Name)
+		if err != nil {
+			return nil, err
+		}
+		update.Name = &name
+	}
+	if description, set := in.Description.ValueOK(); set {
+		text, err := input.Description("input.description", deref(description))
+		if err != nil {
+			return nil, err
+		}
+		update.Description = &text
+	}
+	update.IsPublic = in.IsPublic
+
+	return r.Store.UpdateProject(ctx, project.ID, update)
+}
+
+func (r *Resolver) setCustomDocs(ctx context.Context, projectID string, markdown *string) (*models.Project, error) {
+	project, err := r.ownedProject(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+
+	if markdown != nil {
+		doc := upload.Documents{Markdown: upload.Source{String: markdown}, MarkdownField: "markdown"}
+		if _, err := upload.ReadMarkdown(doc); err != nil {
+			return nil, err
+		}
+	}
+
+	update := storage.ProjectUpdate{CustomDocs: markdown, SetCustomDocs: true}
+	return r.Store.UpdateProject(ctx, project.ID, update)
+}

@@ -1,0 +1,20 @@
+// Package graph is the GraphQL edge of the server: the generated executor
+// and thin resolvers that authorize, call storage or a loader, and map the
+// result.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"log/slog"
+
+	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/upload"
+)
+
+// Resolver holds the dependencies of every resolver.
+type Resolver struct {
+	Store   *storage.Store
+	Uploads *upload.Service
+	Log     *slog.Logger
+}

@@ -1,0 +1,211 @@
+// Package app runs the orquestra commands: serve (the default), token and
+// migrate. Each reads its configuration, opens the database and does its
+// one job.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/config"
+	"github.com/orquestra/orquestra/internal/demo"
+	"github.com/orquestra/orquestra/internal/loader"
+	"github.com/orquestra/orquestra/internal/server"
+	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/upload"
+)
+
+// ShutdownGrace is how long in-flight requests get to finish on shutdown.
+const ShutdownGrace = 15 * time.Second
+
+// Run runs the command named by args[0] (serve when absent or a flag) until
+// ctx is cancelled or the command ends.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	command := "serve"
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "token" || args[0] == "migrate") {
+		command, args = args[0], args[1:]
+	}
+
+	cfg, err := config.Parse(command, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := cfg.Logger(stderr)
+
+	switch command {
+	case "token":
+		return runToken(ctx, cfg, log, stdout)
+	case "migrate":
+		return runMigrate(ctx, cfg, log)
+	default:
+		return runServe(ctx, cfg, log, nil)
+	}
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*storage.Store, error) {
+	store, err := storage.Open(ctx, cfg.DB, log)
+	if err != nil {
+		return nil, err
+	}
+
+	applied, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("applied migrations", "db", cfg.DB, "versions", applied)
+	}
+
+	return store, nil
+}
+
+func tokens(ctx context.Context, cfg *config.Config, store *storage.Store) (*auth.Tokens, error) {
+	secret := cfg.JWTSecret
+	if secret == "" {
+		var err error
+		if secret, err = store.Setting(ctx, "jwt_secret", auth.GenerateSecret); err != nil {
+			return nil, err
+		}
+	}
+
+	return auth.NewTokens([]byte(secret), cfg.TokenTTL)
+}
+
+func runToken(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	if len(cfg.Args) != 1 {
+		return errors.New("usage: orquestra token [-db FILE] USERNAME")
+	}
+	username := cfg.Args[0]
+	if !auth.ValidUsername(username) {
+		return fmt.Errorf("invalid username %q: use 1 to 39 letters, digits or hyphens, starting with a letter or digit", username)
+	}
+
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	issuer, err := tokens(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+
+	user, err := store.EnsureLocalUser(ctx, username)
+	if err != nil {
+		return err
+	}
+
+	token, err := issuer.Issue(user.ID)
+	if err != nil {
+		return err
+	}
+
+	_, err = fmt.Fprintln(stdout, token)
+	return err
+}
+
+func runMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+
+	log.Info("database is up to date", "db", cfg.DB)
+	return store.Close()
+}
+
+// Ready is told the address the server listens on, once it listens.
+type Ready func(addr string)
+
+func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready Ready) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	issuer, err := tokens(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
+
+	uploads := upload.NewService(store, nil)
+	if cfg.Demo {
+		if err := loadDemo(ctx, store, uploads, log); err != nil {
+			return err
+		}
+	}
+
+	handler := server.New(server.Options{
+		Store:        store,
+		Uploads:      uploads,
+		Tokens:       issuer,
+		Log:          log,
+		Loaders:      loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	})
+
+	return listenAndServe(ctx, cfg.Addr, handler, log, ready)
+}
+
+func loadDemo(ctx context.Context, store *storage.Store, uploads *upload.Service, log *slog.Logger) error {
+	loaded, err := demo.Load(ctx, store, uploads)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		log.Info("loaded demo projects", "owner", demo.Username)
+	} else {
+		log.Info("database already has projects: demo data not loaded")
+	}
+
+	return nil
+}
+
+func listenAndServe(ctx context.Context, addr string, handler http.Handler, log *slog.Logger, ready Ready) error {
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	log.Info("listening", "addr", "http://"+listener.Addr().String(), "graphiql", "http://"+listener.Addr().String()+"/")
+	if ready != nil {
+		ready(listener.Addr().String())
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(listener) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down", "grace", ShutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+
+	log.Info("stopped")
+	return nil
+}

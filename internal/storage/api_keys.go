@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/orquestra/orquestra/internal/apperr"
+	"github.com/orquestra/orquestra/models"
+)
+
+// APIKeysOfProjects returns the keys of each project, oldest first, keyed by project id.
+func (s *Store) APIKeysOfProjects(ctx context.Context, projectIDs []string) (map[string][]models.APIKey, error) {
+	var keys []models.APIKey
+	err := s.read.NewSelect().Model(&keys).Where("k.project_id IN (?)", bun.In(projectIDs)).
+		Order("k.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load API keys of %d projects: %w", len(projectIDs), err)
+	}
+
+	byProject := make(map[string][]models.APIKey, len(projectIDs))
+	for _, k := range keys {
+		byProject[k.ProjectID] = append(byProject[k.ProjectID], k)
+	}
+
+	return byProject, nil
+}
+
+// APIKeyByID returns one key.
+func (s *Store) APIKeyByID(ctx context.Context, id string) (*models.APIKey, error) {
+	key := new(models.APIKey)
+	if err := s.read.NewSelect().Model(key).Where("k.id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "API key %s not found", id)
+	}
+
+	return key, nil
+}
+
+// CreateAPIKey inserts a key and fills in its id and creation time.
+func (s *Store) CreateAPIKey(ctx context.Context, key *models.APIKey) error {
+	key.ID, key.CreatedAt = newID(), time.Now().UTC()
+	if _, err := s.write.NewInsert().Model(key).Exec(ctx); err != nil {
+		return fmt.Errorf("create API key for project %s: %w", key.ProjectID, err)
+	}
+
+	return nil
+}
+
+// RotateAPIKey replaces a key's hash and prefix, so that the old key stops
+// working, and returns the updated key.
+func (s *Store) RotateAPIKey(ctx context.Context, id, hash, prefix string) (*models.APIKey, error) {
+	key := new(models.APIKey)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*models.APIKey)(nil)).
+			Set("key = ?", hash).Set("prefix = ?", prefix).Set("last_used = NULL").
+			Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "API key %s not found", id)
+		}
+
+		return tx.NewSelect().Model(key).Where("k.id = ?", id).Scan(ctx)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rotate API key %s: %w", id, err)
+	}
+
+	return key, nil
+}
+
+// DeleteAPIKey deletes a key, which revokes it.
+func (s *Store) DeleteAPIKey(ctx context.Context, id string) error {
+	res, err := s.write.NewDelete().Model((*models.APIKey)(nil)).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete API key %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "API key %s not found", id)
+	}
+
+	return nil
+}

@@ -1,0 +1,1 @@
+DROP TABLE idl_versions;
