@@ -81,7 +81,7 @@ func (g *generator) overview() {
 		{"Events", itoa(len(p.Events))},
 		{"Constants", itoa(len(p.Constants))},
 	}
-	table(&g.b, []string{"Overview", ""}, rows)
+	table(&g.b, []string{"Property", "Value"}, rows)
 }
 
 func formatName(f idl.Format) string {
@@ -107,15 +107,60 @@ func orNone(s string) string {
 
 func (g *generator) contents() {
 	g.b.WriteString("## Contents\n\n")
-	g.b.WriteString("- [Instructions](#instructions)\n")
-	for i, ins := range g.p.Instructions {
-		g.b.WriteString("  - [" + cell(ins.Name) + "](#" + g.instructionIDs[i] + ")\n")
+
+	g.contentsEntry("Instructions", instructionNames(g.p.Instructions), g.instructionIDs)
+	g.contentsEntry("Accounts", accountNames(g.p.Accounts), g.accountIDs)
+	g.contentsEntry("Types", typeNames(g.p.Types), g.typeIDs)
+	g.contentsEntry("Errors", nil, nil)
+	g.contentsEntry("Events", eventNames(g.p.Events), g.eventIDs)
+	g.contentsEntry("Constants", nil, nil)
+	g.contentsEntry("Known addresses", nil, nil)
+
+	g.b.WriteString("\n")
+}
+
+// contentsEntry writes a section link followed by one nested link per item.
+func (g *generator) contentsEntry(section string, names, ids []string) {
+	g.b.WriteString("- [" + section + "](#" + slug(section) + ")\n")
+	for i, name := range names {
+		g.b.WriteString("  - [" + orNone(code(name)) + "](#" + ids[i] + ")\n")
+	}
+}
+
+func instructionNames(items []idl.Instruction) []string {
+	names := make([]string, len(items))
+	for i, item := range items {
+		names[i] = item.Name
 	}
 
-	for _, section := range []string{"Accounts", "Types", "Errors", "Events", "Constants", "Known addresses"} {
-		g.b.WriteString("- [" + section + "](#" + slug(section) + ")\n")
+	return names
+}
+
+func accountNames(items []idl.Account) []string {
+	names := make([]string, len(items))
+	for i, item := range items {
+		names[i] = item.Name
 	}
-	g.b.WriteString("\n")
+
+	return names
+}
+
+func typeNames(items []idl.TypeDef) []string {
+	names := make([]string, len(items))
+	for i, item := range items {
+		names[i] = item.Name
+	}
+
+	return names
+}
+
+func eventNames(items []idl.Event) []string {
+	names := make([]string, len(items))
+	for i, item := range items {
+		names[i] = item.Name
+	}
+
+	return names
 }
 
 func itoa(i int) string {

@@ -2,6 +2,7 @@ package idl_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -75,4 +76,8 @@ func embedded(t *testing.T, name string) []byte {
 	require.NoError(t, err, "corpus.EmbeddedFile(%q)", name)
 
 	return data
+}
+
+func sprintf(format string, args ...any) string {
+	return fmt.Sprintf(format, args...)
 }
