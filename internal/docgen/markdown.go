@@ -8,8 +8,8 @@ import (
 // while still showing characters such as the angle brackets of Vec<u8>.
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// text prepares user text for a paragraph: HTML is escaped and line
-// breaks are kept as Markdown hard breaks.
+// text prepares user text for a paragraph by escaping HTML. Line breaks
+// stay, so documentation lines read as one Markdown paragraph.
 func text(s string) string {
 	return htmlEscaper.Replace(s)
 }

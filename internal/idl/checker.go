@@ -206,8 +206,8 @@ func describe(value any) string {
 	}
 }
 
-// encodeJSON re-encodes a decoded value; the tree holds only JSON values, so
-// encoding cannot fail.
+// encodeJSON re-encodes a decoded value. The tree holds only values that
+// decodeTree produced, so the error branch is not expected to run.
 func encodeJSON(value any) json.RawMessage {
 	data, err := json.Marshal(value)
 	if err != nil {

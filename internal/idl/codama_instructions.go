@@ -63,7 +63,7 @@ func (p *codamaParser) instructionAccount(v, instruction view) InstructionAccoun
 }
 
 // accountDefault reads a fixed address (publicKeyValueNode) or a PDA
-// (pdaValueNode) from the account's default value; other defaults, such
+// (pdaValueNode) from the account's default value. Other defaults, such
 // as the payer or a resolver, are left to clients.
 func (p *codamaParser) accountDefault(v, instruction view, acc *InstructionAccount) {
 	def, ok := v.child("defaultValue", false)

@@ -12,9 +12,9 @@ var codamaNumberFormats = map[string]bool{
 	"f32": true, "f64": true, "shortU16": true,
 }
 
-// codamaWrappers maps type nodes that only change the encoding of another
-// type to the key holding that type; they render as the inner type, so a
-// size-prefixed string reads "string".
+// codamaWrappers maps each type node that only changes the encoding of
+// another type to the key holding that type. They render as the inner
+// type, so a size-prefixed string reads "string".
 var codamaWrappers = map[string]string{
 	"sizePrefixTypeNode":   "type",
 	"hiddenPrefixTypeNode": "type",

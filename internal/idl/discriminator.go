@@ -42,11 +42,12 @@ func bytesToInts(data []byte) []int {
 }
 
 // SnakeCase converts an identifier the way the Rust heck crate does, which
-// Anchor uses for instruction names: words break at characters that are
-// not letters or digits, between a lower-case letter (or a digit following
-// one) and an upper-case letter, and before the last capital of an
-// upper-case run followed by a lower-case letter. So "setAuthority" becomes
-// "set_authority", "ABCDef" becomes "abc_def" and "initialize2" stays.
+// Anchor uses for instruction names. Words break at characters that are
+// not letters or digits, and between a lower-case letter (or a digit after
+// one) and an upper-case letter. An upper-case run followed by a
+// lower-case letter breaks before its last capital. So "setAuthority"
+// becomes "set_authority", "ABCDef" becomes "abc_def" and "initialize2"
+// stays as it is.
 func SnakeCase(name string) string {
 	var words []string
 	for _, part := range strings.FieldsFunc(name, isSeparator) {
@@ -107,8 +108,8 @@ func splitWords(part []rune) []string {
 const maxDiscriminatorLen = 32
 
 // readDiscriminator reads an explicit discriminator. An instruction's must
-// have at least one byte; an account or event may be empty, as in IDLs
-// that describe types the program does not own.
+// have at least one byte. An account's or event's may be empty, as in IDLs
+// that describe accounts another program owns.
 func readDiscriminator(c *checker, raw any, path string, instruction bool) []int {
 	if raw == nil {
 		return nil

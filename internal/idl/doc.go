@@ -1,7 +1,7 @@
 // Package idl validates and parses Solana program IDLs into one
 // format-independent view, Program.
 //
-// Detect tells three formats apart from the JSON itself. ANCHOR_LEGACY is
+// Detect recognizes three formats from the JSON itself. ANCHOR_LEGACY is
 // Anchor before 0.30, which also covers Shank output and hand-written IDLs
 // of native programs. ANCHOR is Anchor 0.30 and later (IDL spec 0.1.0).
 // CODAMA is a Codama root node.

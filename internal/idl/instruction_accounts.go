@@ -31,7 +31,7 @@ func (p *anchorParser) flattenAccounts(items []any, path, prefix string, out *[]
 
 // instructionAccount reads one account. Both flag vocabularies are read in
 // both formats (isMut/isSigner/isOptional and writable/signer/optional),
-// so a hand-converted IDL never loses a flag.
+// so a hand-converted IDL that mixes them keeps its flags.
 func (p *anchorParser) instructionAccount(v view, name, path string) InstructionAccount {
 	acc := InstructionAccount{
 		Name:     name,

@@ -1,5 +1,7 @@
 package idl
 
+import "math"
+
 // anchorParser reads both Anchor formats. Most sections share their shape;
 // the legacy differences (flags, discriminants, inline account and event
 // bodies) are switched on legacy.
@@ -222,7 +224,10 @@ func (p *anchorParser) constants(root view) []Constant {
 func readErrors(root view, messageKey string) []ErrorCode {
 	codes := []ErrorCode{}
 	root.each("errors", false, "an error", func(_ int, v view) {
-		code, _ := v.integer("code", true)
+		code, ok := v.integer("code", true)
+		if ok && (code < 0 || code > math.MaxUint32) {
+			v.c.fail(v.at("code"), "error code %d is outside 0..4294967295: Solana custom errors are u32 values", code)
+		}
 		codes = append(codes, ErrorCode{
 			Code: int(code),
 			Name: v.str("name", true),
