@@ -45,6 +45,9 @@ func (r *Resolver) projects(ctx context.Context, f *model.ProjectFilter, first *
 		return nil, err
 	}
 
+	fields := connectionNodeFields(ctx, "ProjectConnection", "ProjectEdge", "Project")
+	loader.FromContext(ctx).PrimeProjects(ctx, projects, fields)
+
 	conn := projectConnection(projects, hasNext)
 	conn.Count = func() (int, error) { return r.Store.CountProjects(ctx, viewer, filter) }
 	return conn, nil

@@ -47,6 +47,8 @@ type Loaders struct {
 	APIKeys         *dataloader.Loader[string, []models.APIKey]
 	UserProjects    *dataloader.Loader[storage.UserPageKey, *storage.ProjectPage]
 	UserCounts      *dataloader.Loader[string, storage.UserCounts]
+
+	batches *batches
 }
 
 // VersionsKey selects one page of one project's versions. AfterVersion is
@@ -62,6 +64,7 @@ func New(store *storage.Store, viewer storage.Viewer, opts Options) *Loaders {
 	b := &batches{store: store, viewer: viewer}
 
 	return &Loaders{
+		batches:         b,
 		User:            newLoader(b.users, opts),
 		Project:         newLoader(b.projects, opts),
 		LatestVersion:   newLoader(b.latestVersions, opts),

@@ -139,7 +139,11 @@ func (s *Store) CreateProject(ctx context.Context, in *NewProject) error {
 		return err
 	})
 	if columns, ok := isUniqueViolation(err); ok && strings.Contains(columns, "program_id") {
-		return apperr.Field("input.programId", "you already have a project for program %s: publish a new version to it with publishIdlVersion", p.ProgramID)
+		return &apperr.Error{
+			Kind:    apperr.Conflict,
+			Field:   "input.programId",
+			Message: fmt.Sprintf("you already have a project for program %s: publish a new version to it with publishIdlVersion", p.ProgramID),
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("create project for program %s: %w", p.ProgramID, err)

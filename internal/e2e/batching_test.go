@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/testserver"
+)
+
+const projectsPageWithRelations = `query Page($first: Int) {
+  projects(first: $first) {
+    totalCount
+    edges { node {
+      name
+      owner { username }
+      latestVersion { version sha256 }
+      versionCount
+      socials { website }
+      knownAddresses { label address }
+    } }
+  }
+}`
+
+// seedProjects creates n public projects spread over several owners, each
+// with two versions, a website and a known address.
+func seedProjects(t *testing.T, s *testserver.Server, n int) {
+	t.Helper()
+	idl := smallIDL(t)
+
+	for i := 0; i < n; i++ {
+		token := s.Token(t, fmt.Sprintf("owner-%d", i%7))
+		id := createProject(t, s, token, fmt.Sprintf("project %d of %d", i, n), idl, true)
+
+		res := s.Query(t, token, publishMutation, map[string]any{"input": map[string]any{"projectId": id, "idlJson": string(idl) + " "}})
+		require.Empty(t, res.Errors, "publish: %s", res.Body)
+
+		res = s.Query(t, token, `mutation($id: ID!) { setProjectSocials(projectId: $id, input: {website: "https://example.com"}) { id } }`, map[string]any{"id": id})
+		require.Empty(t, res.Errors, "set socials: %s", res.Body)
+
+		res = s.Query(t, token, `mutation($id: ID!) { addKnownAddress(projectId: $id, input: {label: "Treasury", address: "11111111111111111111111111111111"}) { id } }`, map[string]any{"id": id})
+		require.Empty(t, res.Errors, "add known address: %s", res.Body)
+	}
+}
+
+// statementsFor runs the page query and returns how many SQL statements it ran.
+func statementsFor(t *testing.T, s *testserver.Server, first int) int64 {
+	t.Helper()
+
+	before := s.Store.Queries()
+	var out struct {
+		Projects struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					Owner          struct{ Username string }
+					LatestVersion  struct{ Version int }
+					VersionCount   int
+					KnownAddresses []struct{ Label string }
+				}
+			}
+		}
+	}
+	s.Query(t, "", projectsPageWithRelations, map[string]any{"first": first}).Decode(t, &out)
+	statements := s.Store.Queries() - before
+
+	require.Len(t, out.Projects.Edges, first, "page size")
+	for _, e := range out.Projects.Edges {
+		require.NotEmpty(t, e.Node.Owner.Username, "owner loaded")
+		require.Equal(t, 2, e.Node.LatestVersion.Version, "latest version loaded")
+		require.Equal(t, 2, e.Node.VersionCount, "version count loaded")
+		require.Len(t, e.Node.KnownAddresses, 1, "known addresses loaded")
+	}
+
+	return statements
+}
+
+func TestStatementCountIndependentOfRows(t *testing.T) {
+	small := testserver.Start(t)
+	seedProjects(t, small, 5)
+	large := testserver.Start(t)
+	seedProjects(t, large, 50)
+
+	for _, first := range []int{5, 50} {
+		s := small
+		if first == 50 {
+			s = large
+		}
+		statements := statementsFor(t, s, first)
+		t.Logf("%d projects: %d statements", first, statements)
+
+		// The list, its count, and one batch each for owners, latest
+		// versions, version counts, socials and known addresses.
+		require.Equal(t, int64(7), statements, "statements for a page of %d projects", first)
+	}
+}

@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"context"
+	"crypto/sha256"
+	"testing"
+
+	"github.com/mr-tron/base58"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/corpus"
+	"github.com/orquestra/orquestra/internal/testserver"
+)
+
+const uploadMutation = `mutation Upload($input: UploadIdlInput!) {
+  uploadIdl(input: $input) {
+    project { id name programId isPublic }
+    version { id version format sha256 sizeBytes }
+  }
+}`
+
+const publishMutation = `mutation Publish($input: PublishIdlVersionInput!) {
+  publishIdlVersion(input: $input) { id version format sha256 sizeBytes }
+}`
+
+type uploaded struct {
+	UploadIdl struct {
+		Project struct {
+			ID        string `json:"id"`
+			Name      string `json:"name"`
+			ProgramID string `json:"programId"`
+			IsPublic  bool   `json:"isPublic"`
+		} `json:"project"`
+		Version versionFields `json:"version"`
+	} `json:"uploadIdl"`
+}
+
+type versionFields struct {
+	ID        string `json:"id"`
+	Version   int    `json:"version"`
+	Format    string `json:"format"`
+	SHA256    string `json:"sha256"`
+	SizeBytes int    `json:"sizeBytes"`
+}
+
+// programID derives a valid, distinct program id from a seed.
+func programID(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return base58.Encode(sum[:])
+}
+
+// createProject uploads idl as a new project through a JSON request and
+// returns the project id.
+func createProject(t *testing.T, s *testserver.Server, token, name string, idl []byte, public bool) string {
+	t.Helper()
+
+	res := s.Query(t, token, uploadMutation, map[string]any{"input": map[string]any{
+		"name":      name,
+		"programId": programID(name),
+		"idlJson":   string(idl),
+		"isPublic":  public,
+	}})
+
+	var out uploaded
+	res.Decode(t, &out)
+	return out.UploadIdl.Project.ID
+}
+
+// smallIDL returns a small real IDL, present in every checkout.
+func smallIDL(t *testing.T) []byte {
+	t.Helper()
+
+	data, err := corpus.EmbeddedFile("anchor-v030-lever.json")
+	require.NoError(t, err, "read embedded lever IDL")
+	return data
+}
+
+// testIDLs returns the shared corpus when present, and the embedded one
+// otherwise, saying so.
+func testIDLs(t *testing.T) []corpus.File {
+	t.Helper()
+
+	files, ok, err := corpus.Shared()
+	require.NoError(t, err, "read shared corpus")
+	if ok {
+		return files
+	}
+
+	t.Log("shared corpus not found beside the repository: using the embedded redistributable IDLs only")
+	return corpus.Embedded()
+}
+
+// rowCounts returns the number of rows of every table.
+func rowCounts(t *testing.T, s *testserver.Server) map[string]int {
+	t.Helper()
+
+	counts := map[string]int{}
+	for _, table := range []string{"users", "projects", "idl_versions", "api_keys", "project_socials", "known_addresses"} {
+		var n int
+		err := s.Store.DB().QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n)
+		require.NoError(t, err, "count rows of %s", table)
+		counts[table] = n
+	}
+
+	return counts
+}
+
+// requireNoOrphans checks the foreign keys and that no child row lost its parent.
+func requireNoOrphans(t *testing.T, s *testserver.Server) {
+	t.Helper()
+	ctx := context.Background()
+
+	rows, err := s.Store.DB().QueryContext(ctx, "PRAGMA foreign_key_check")
+	require.NoError(t, err, "run foreign_key_check")
+	defer rows.Close()
+	require.False(t, rows.Next(), "PRAGMA foreign_key_check reported violations")
+
+	orphanQueries := map[string]string{
+		"projects":        "SELECT COUNT(*) FROM projects WHERE user_id NOT IN (SELECT id FROM users)",
+		"idl_versions":    "SELECT COUNT(*) FROM idl_versions WHERE project_id NOT IN (SELECT id FROM projects)",
+		"api_keys":        "SELECT COUNT(*) FROM api_keys WHERE project_id NOT IN (SELECT id FROM projects)",
+		"project_socials": "SELECT COUNT(*) FROM project_socials WHERE project_id NOT IN (SELECT id FROM projects)",
+		"known_addresses": "SELECT COUNT(*) FROM known_addresses WHERE project_id NOT IN (SELECT id FROM projects)",
+	}
+	for table, query := range orphanQueries {
+		var n int
+		require.NoError(t, s.Store.DB().QueryRowContext(ctx, query).Scan(&n), "count orphans of %s", table)
+		require.Zero(t, n, "%s has %d orphan rows", table, n)
+	}
+}
