@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/orquestra/orquestra/graph/model"
 	"github.com/orquestra/orquestra/graph/scalar"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/models"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,13 +33,20 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Generic() GenericResolver
 	IdlVersion() IdlVersionResolver
 	IdlVersionConnection() IdlVersionConnectionResolver
+	Instruction() InstructionResolver
+	InstructionAccount() InstructionAccountResolver
 	Mutation() MutationResolver
 	PlatformStats() PlatformStatsResolver
+	Program() ProgramResolver
+	ProgramError() ProgramErrorResolver
 	Project() ProjectResolver
 	ProjectConnection() ProjectConnectionResolver
 	Query() QueryResolver
+	Seed() SeedResolver
+	TypeDef() TypeDefResolver
 	User() UserResolver
 }
 
@@ -46,6 +54,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Account struct {
+		Discriminator         func(childComplexity int) int
+		DiscriminatorComputed func(childComplexity int) int
+		Docs                  func(childComplexity int) int
+		Fields                func(childComplexity int) int
+		Name                  func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		CreatedAt func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
@@ -55,9 +71,41 @@ type ComplexityRoot struct {
 		Prefix    func(childComplexity int) int
 	}
 
+	Constant struct {
+		Name  func(childComplexity int) int
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	CreatedApiKey struct {
 		APIKey func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	Event struct {
+		Discriminator         func(childComplexity int) int
+		DiscriminatorComputed func(childComplexity int) int
+		Docs                  func(childComplexity int) int
+		Fields                func(childComplexity int) int
+		Name                  func(childComplexity int) int
+	}
+
+	Field struct {
+		Docs     func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Type     func(childComplexity int) int
+		TypeJSON func(childComplexity int) int
+	}
+
+	Generic struct {
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+		Type func(childComplexity int) int
+	}
+
+	IdlProblem struct {
+		Message func(childComplexity int) int
+		Path    func(childComplexity int) int
 	}
 
 	IdlVersion struct {
@@ -67,10 +115,12 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		Idl       func(childComplexity int) int
 		IdlJSON   func(childComplexity int) int
+		Program   func(childComplexity int) int
 		Project   func(childComplexity int) int
 		SHA256    func(childComplexity int) int
 		SizeBytes func(childComplexity int) int
 		Version   func(childComplexity int) int
+		Warnings  func(childComplexity int) int
 	}
 
 	IdlVersionConnection struct {
@@ -82,6 +132,29 @@ type ComplexityRoot struct {
 	IdlVersionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Instruction struct {
+		Accounts              func(childComplexity int) int
+		Args                  func(childComplexity int) int
+		Discriminator         func(childComplexity int) int
+		DiscriminatorComputed func(childComplexity int) int
+		Docs                  func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		Parent                func(childComplexity int) int
+		Returns               func(childComplexity int) int
+	}
+
+	InstructionAccount struct {
+		Address   func(childComplexity int) int
+		Docs      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Optional  func(childComplexity int) int
+		PDA       func(childComplexity int) int
+		Path      func(childComplexity int) int
+		Relations func(childComplexity int) int
+		Signer    func(childComplexity int) int
+		Writable  func(childComplexity int) int
 	}
 
 	KnownAddress struct {
@@ -114,11 +187,40 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	Pda struct {
+		Program func(childComplexity int) int
+		Seeds   func(childComplexity int) int
+	}
+
 	PlatformStats struct {
 		IDLVersions    func(childComplexity int) int
 		PublicProjects func(childComplexity int) int
 		RecentUploads  func(childComplexity int, first *int) int
 		Users          func(childComplexity int) int
+	}
+
+	Program struct {
+		Accounts     func(childComplexity int) int
+		Address      func(childComplexity int) int
+		Constants    func(childComplexity int) int
+		Docs         func(childComplexity int) int
+		Errors       func(childComplexity int) int
+		Events       func(childComplexity int) int
+		Format       func(childComplexity int) int
+		Instruction  func(childComplexity int, name string) int
+		Instructions func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Spec         func(childComplexity int) int
+		Type         func(childComplexity int, name string) int
+		Types        func(childComplexity int) int
+		Version      func(childComplexity int) int
+		Warnings     func(childComplexity int) int
+	}
+
+	ProgramError struct {
+		Code func(childComplexity int) int
+		Msg  func(childComplexity int) int
+		Name func(childComplexity int) int
 	}
 
 	Project struct {
@@ -171,6 +273,25 @@ type ComplexityRoot struct {
 		User     func(childComplexity int, id *string, username *string) int
 	}
 
+	Seed struct {
+		Kind  func(childComplexity int) int
+		Path  func(childComplexity int) int
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	TypeDef struct {
+		Alias         func(childComplexity int) int
+		Docs          func(childComplexity int) int
+		Fields        func(childComplexity int) int
+		Generics      func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Repr          func(childComplexity int) int
+		Serialization func(childComplexity int) int
+		Variants      func(childComplexity int) int
+	}
+
 	UploadIdlPayload struct {
 		Project func(childComplexity int) int
 		Version func(childComplexity int) int
@@ -188,22 +309,40 @@ type ComplexityRoot struct {
 		Username     func(childComplexity int) int
 		VersionCount func(childComplexity int) int
 	}
+
+	Variant struct {
+		Fields func(childComplexity int) int
+		Name   func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type GenericResolver interface {
+	Type(ctx context.Context, obj *idl.Generic) (*string, error)
+}
 type IdlVersionResolver interface {
 	Format(ctx context.Context, obj *models.IDLVersion) (model.IdlFormat, error)
 	IdlJSON(ctx context.Context, obj *models.IDLVersion) (string, error)
 	Idl(ctx context.Context, obj *models.IDLVersion) (json.RawMessage, error)
 	CpiMd(ctx context.Context, obj *models.IDLVersion) (*string, error)
 
+	Program(ctx context.Context, obj *models.IDLVersion) (*idl.Program, error)
+	Warnings(ctx context.Context, obj *models.IDLVersion) ([]*idl.Problem, error)
 	Project(ctx context.Context, obj *models.IDLVersion) (*models.Project, error)
 }
 type IdlVersionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.IdlVersionConnection) (int, error)
+}
+type InstructionResolver interface {
+	Parent(ctx context.Context, obj *idl.Instruction) (*string, error)
+
+	Returns(ctx context.Context, obj *idl.Instruction) (*string, error)
+}
+type InstructionAccountResolver interface {
+	Address(ctx context.Context, obj *idl.InstructionAccount) (*string, error)
 }
 type MutationResolver interface {
 	UploadIdl(ctx context.Context, input model.UploadIdlInput) (*model.UploadIdlPayload, error)
@@ -222,6 +361,19 @@ type MutationResolver interface {
 }
 type PlatformStatsResolver interface {
 	RecentUploads(ctx context.Context, obj *model.PlatformStats, first *int) ([]*models.IDLVersion, error)
+}
+type ProgramResolver interface {
+	Version(ctx context.Context, obj *idl.Program) (*string, error)
+	Spec(ctx context.Context, obj *idl.Program) (*string, error)
+	Format(ctx context.Context, obj *idl.Program) (model.IdlFormat, error)
+	Address(ctx context.Context, obj *idl.Program) (*string, error)
+
+	Instruction(ctx context.Context, obj *idl.Program, name string) (*idl.Instruction, error)
+
+	Type(ctx context.Context, obj *idl.Program, name string) (*idl.TypeDef, error)
+}
+type ProgramErrorResolver interface {
+	Msg(ctx context.Context, obj *idl.ErrorCode) (*string, error)
 }
 type ProjectResolver interface {
 	Owner(ctx context.Context, obj *models.Project) (*models.User, error)
@@ -244,6 +396,18 @@ type QueryResolver interface {
 	Project(ctx context.Context, id string) (*models.Project, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Stats(ctx context.Context) (*model.PlatformStats, error)
+}
+type SeedResolver interface {
+	Value(ctx context.Context, obj *idl.Seed) (*string, error)
+	Path(ctx context.Context, obj *idl.Seed) (*string, error)
+	Type(ctx context.Context, obj *idl.Seed) (*string, error)
+}
+type TypeDefResolver interface {
+	Kind(ctx context.Context, obj *idl.TypeDef) (model.TypeDefKind, error)
+
+	Alias(ctx context.Context, obj *idl.TypeDef) (*string, error)
+	Serialization(ctx context.Context, obj *idl.TypeDef) (*string, error)
+	Repr(ctx context.Context, obj *idl.TypeDef) (*string, error)
 }
 type UserResolver interface {
 	GithubID(ctx context.Context, obj *models.User) (*int, error)
@@ -272,6 +436,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Account.discriminator":
+		if e.ComplexityRoot.Account.Discriminator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Discriminator(childComplexity), true
+	case "Account.discriminatorComputed":
+		if e.ComplexityRoot.Account.DiscriminatorComputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.DiscriminatorComputed(childComplexity), true
+	case "Account.docs":
+		if e.ComplexityRoot.Account.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Docs(childComplexity), true
+	case "Account.fields":
+		if e.ComplexityRoot.Account.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Fields(childComplexity), true
+	case "Account.name":
+		if e.ComplexityRoot.Account.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Name(childComplexity), true
 
 	case "ApiKey.createdAt":
 		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
@@ -310,6 +505,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKey.Prefix(childComplexity), true
 
+	case "Constant.name":
+		if e.ComplexityRoot.Constant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Constant.Name(childComplexity), true
+	case "Constant.type":
+		if e.ComplexityRoot.Constant.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Constant.Type(childComplexity), true
+	case "Constant.value":
+		if e.ComplexityRoot.Constant.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Constant.Value(childComplexity), true
+
 	case "CreatedApiKey.apiKey":
 		if e.ComplexityRoot.CreatedApiKey.APIKey == nil {
 			break
@@ -322,6 +536,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Key(childComplexity), true
+
+	case "Event.discriminator":
+		if e.ComplexityRoot.Event.Discriminator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Discriminator(childComplexity), true
+	case "Event.discriminatorComputed":
+		if e.ComplexityRoot.Event.DiscriminatorComputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.DiscriminatorComputed(childComplexity), true
+	case "Event.docs":
+		if e.ComplexityRoot.Event.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Docs(childComplexity), true
+	case "Event.fields":
+		if e.ComplexityRoot.Event.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Fields(childComplexity), true
+	case "Event.name":
+		if e.ComplexityRoot.Event.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Name(childComplexity), true
+
+	case "Field.docs":
+		if e.ComplexityRoot.Field.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Field.Docs(childComplexity), true
+	case "Field.name":
+		if e.ComplexityRoot.Field.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Field.Name(childComplexity), true
+	case "Field.type":
+		if e.ComplexityRoot.Field.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Field.Type(childComplexity), true
+	case "Field.typeJson":
+		if e.ComplexityRoot.Field.TypeJSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Field.TypeJSON(childComplexity), true
+
+	case "Generic.kind":
+		if e.ComplexityRoot.Generic.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Generic.Kind(childComplexity), true
+	case "Generic.name":
+		if e.ComplexityRoot.Generic.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Generic.Name(childComplexity), true
+	case "Generic.type":
+		if e.ComplexityRoot.Generic.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Generic.Type(childComplexity), true
+
+	case "IdlProblem.message":
+		if e.ComplexityRoot.IdlProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdlProblem.Message(childComplexity), true
+	case "IdlProblem.path":
+		if e.ComplexityRoot.IdlProblem.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdlProblem.Path(childComplexity), true
 
 	case "IdlVersion.cpiMd":
 		if e.ComplexityRoot.IdlVersion.CpiMd == nil {
@@ -359,6 +661,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdlVersion.IdlJSON(childComplexity), true
+	case "IdlVersion.program":
+		if e.ComplexityRoot.IdlVersion.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdlVersion.Program(childComplexity), true
 	case "IdlVersion.project":
 		if e.ComplexityRoot.IdlVersion.Project == nil {
 			break
@@ -383,6 +691,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdlVersion.Version(childComplexity), true
+	case "IdlVersion.warnings":
+		if e.ComplexityRoot.IdlVersion.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdlVersion.Warnings(childComplexity), true
 
 	case "IdlVersionConnection.edges":
 		if e.ComplexityRoot.IdlVersionConnection.Edges == nil {
@@ -415,6 +729,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdlVersionEdge.Node(childComplexity), true
+
+	case "Instruction.accounts":
+		if e.ComplexityRoot.Instruction.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Accounts(childComplexity), true
+	case "Instruction.args":
+		if e.ComplexityRoot.Instruction.Args == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Args(childComplexity), true
+	case "Instruction.discriminator":
+		if e.ComplexityRoot.Instruction.Discriminator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Discriminator(childComplexity), true
+	case "Instruction.discriminatorComputed":
+		if e.ComplexityRoot.Instruction.DiscriminatorComputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.DiscriminatorComputed(childComplexity), true
+	case "Instruction.docs":
+		if e.ComplexityRoot.Instruction.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Docs(childComplexity), true
+	case "Instruction.name":
+		if e.ComplexityRoot.Instruction.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Name(childComplexity), true
+	case "Instruction.parent":
+		if e.ComplexityRoot.Instruction.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Parent(childComplexity), true
+	case "Instruction.returns":
+		if e.ComplexityRoot.Instruction.Returns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Instruction.Returns(childComplexity), true
+
+	case "InstructionAccount.address":
+		if e.ComplexityRoot.InstructionAccount.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Address(childComplexity), true
+	case "InstructionAccount.docs":
+		if e.ComplexityRoot.InstructionAccount.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Docs(childComplexity), true
+	case "InstructionAccount.name":
+		if e.ComplexityRoot.InstructionAccount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Name(childComplexity), true
+	case "InstructionAccount.optional":
+		if e.ComplexityRoot.InstructionAccount.Optional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Optional(childComplexity), true
+	case "InstructionAccount.pda":
+		if e.ComplexityRoot.InstructionAccount.PDA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.PDA(childComplexity), true
+	case "InstructionAccount.path":
+		if e.ComplexityRoot.InstructionAccount.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Path(childComplexity), true
+	case "InstructionAccount.relations":
+		if e.ComplexityRoot.InstructionAccount.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Relations(childComplexity), true
+	case "InstructionAccount.signer":
+		if e.ComplexityRoot.InstructionAccount.Signer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Signer(childComplexity), true
+	case "InstructionAccount.writable":
+		if e.ComplexityRoot.InstructionAccount.Writable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstructionAccount.Writable(childComplexity), true
 
 	case "KnownAddress.address":
 		if e.ComplexityRoot.KnownAddress.Address == nil {
@@ -610,6 +1028,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Pda.program":
+		if e.ComplexityRoot.Pda.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pda.Program(childComplexity), true
+	case "Pda.seeds":
+		if e.ComplexityRoot.Pda.Seeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pda.Seeds(childComplexity), true
+
 	case "PlatformStats.idlVersions":
 		if e.ComplexityRoot.PlatformStats.IDLVersions == nil {
 			break
@@ -639,6 +1070,126 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlatformStats.Users(childComplexity), true
+
+	case "Program.accounts":
+		if e.ComplexityRoot.Program.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Accounts(childComplexity), true
+	case "Program.address":
+		if e.ComplexityRoot.Program.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Address(childComplexity), true
+	case "Program.constants":
+		if e.ComplexityRoot.Program.Constants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Constants(childComplexity), true
+	case "Program.docs":
+		if e.ComplexityRoot.Program.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Docs(childComplexity), true
+	case "Program.errors":
+		if e.ComplexityRoot.Program.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Errors(childComplexity), true
+	case "Program.events":
+		if e.ComplexityRoot.Program.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Events(childComplexity), true
+	case "Program.format":
+		if e.ComplexityRoot.Program.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Format(childComplexity), true
+	case "Program.instruction":
+		if e.ComplexityRoot.Program.Instruction == nil {
+			break
+		}
+
+		args, err := ec.field_Program_instruction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Instruction(childComplexity, args["name"].(string)), true
+	case "Program.instructions":
+		if e.ComplexityRoot.Program.Instructions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Instructions(childComplexity), true
+	case "Program.name":
+		if e.ComplexityRoot.Program.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Name(childComplexity), true
+	case "Program.spec":
+		if e.ComplexityRoot.Program.Spec == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Spec(childComplexity), true
+	case "Program.type":
+		if e.ComplexityRoot.Program.Type == nil {
+			break
+		}
+
+		args, err := ec.field_Program_type_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Type(childComplexity, args["name"].(string)), true
+	case "Program.types":
+		if e.ComplexityRoot.Program.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Types(childComplexity), true
+	case "Program.version":
+		if e.ComplexityRoot.Program.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Version(childComplexity), true
+	case "Program.warnings":
+		if e.ComplexityRoot.Program.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Warnings(childComplexity), true
+
+	case "ProgramError.code":
+		if e.ComplexityRoot.ProgramError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramError.Code(childComplexity), true
+	case "ProgramError.msg":
+		if e.ComplexityRoot.ProgramError.Msg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramError.Msg(childComplexity), true
+	case "ProgramError.name":
+		if e.ComplexityRoot.ProgramError.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramError.Name(childComplexity), true
 
 	case "Project.apiKeys":
 		if e.ComplexityRoot.Project.APIKeys == nil {
@@ -880,6 +1431,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.User(childComplexity, args["id"].(*string), args["username"].(*string)), true
 
+	case "Seed.kind":
+		if e.ComplexityRoot.Seed.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Kind(childComplexity), true
+	case "Seed.path":
+		if e.ComplexityRoot.Seed.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Path(childComplexity), true
+	case "Seed.type":
+		if e.ComplexityRoot.Seed.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Type(childComplexity), true
+	case "Seed.value":
+		if e.ComplexityRoot.Seed.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Value(childComplexity), true
+
+	case "TypeDef.alias":
+		if e.ComplexityRoot.TypeDef.Alias == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Alias(childComplexity), true
+	case "TypeDef.docs":
+		if e.ComplexityRoot.TypeDef.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Docs(childComplexity), true
+	case "TypeDef.fields":
+		if e.ComplexityRoot.TypeDef.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Fields(childComplexity), true
+	case "TypeDef.generics":
+		if e.ComplexityRoot.TypeDef.Generics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Generics(childComplexity), true
+	case "TypeDef.kind":
+		if e.ComplexityRoot.TypeDef.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Kind(childComplexity), true
+	case "TypeDef.name":
+		if e.ComplexityRoot.TypeDef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Name(childComplexity), true
+	case "TypeDef.repr":
+		if e.ComplexityRoot.TypeDef.Repr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Repr(childComplexity), true
+	case "TypeDef.serialization":
+		if e.ComplexityRoot.TypeDef.Serialization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Serialization(childComplexity), true
+	case "TypeDef.variants":
+		if e.ComplexityRoot.TypeDef.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDef.Variants(childComplexity), true
+
 	case "UploadIdlPayload.project":
 		if e.ComplexityRoot.UploadIdlPayload.Project == nil {
 			break
@@ -958,6 +1589,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.VersionCount(childComplexity), true
+
+	case "Variant.fields":
+		if e.ComplexityRoot.Variant.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Fields(childComplexity), true
+	case "Variant.name":
+		if e.ComplexityRoot.Variant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Variant.Name(childComplexity), true
 
 	}
 	return 0, false
@@ -1183,8 +1827,170 @@ type IdlVersion {
   sizeBytes: Int!
   "The SHA-256 of the IDL, in lower-case hex."
   sha256: String!
+  """
+  The parsed view of the IDL. Null, with an error at this path, only for a
+  stored IDL that the current parser cannot read.
+  """
+  program: Program
+  "Oddities of the IDL that tools still read, such as a type it names but never declares."
+  warnings: [IdlProblem!]!
   project: Project!
   createdAt: Time!
+}
+
+"One finding about an IDL: where it is and what is wrong."
+type IdlProblem {
+  "The JSON path, such as instructions[3].args[1].type."
+  path: String!
+  message: String!
+}
+
+"An IDL parsed into one view, whatever format it was written in."
+type Program {
+  name: String!
+  "The program's own version, such as 0.1.0, when the IDL gives one."
+  version: String
+  "The IDL specification version of Anchor 0.30 and later, or Codama's standard version."
+  spec: String
+  format: IdlFormat!
+  "The program address the IDL declares, if any."
+  address: String
+  docs: [String!]!
+  "Every instruction in IDL order. Codama sub-instructions follow their parent."
+  instructions: [Instruction!]!
+  "An instruction by its name as written in the IDL."
+  instruction(name: String!): Instruction
+  accounts: [Account!]!
+  types: [TypeDef!]!
+  "A type by its name as written in the IDL."
+  type(name: String!): TypeDef
+  errors: [ProgramError!]!
+  events: [Event!]!
+  constants: [Constant!]!
+  warnings: [IdlProblem!]!
+}
+
+type Instruction {
+  name: String!
+  docs: [String!]!
+  "The bytes that select this instruction, as byte values."
+  discriminator: [Int!]!
+  "True when the IDL lists no discriminator and it was computed as Anchor does."
+  discriminatorComputed: Boolean!
+  "The instruction a Codama sub-instruction belongs to."
+  parent: String
+  args: [Field!]!
+  "Accounts in order, nested account groups flattened with their path."
+  accounts: [InstructionAccount!]!
+  "The rendered type of the return value, if any."
+  returns: String
+}
+
+"An instruction argument, a struct field or a tuple element (named by its index)."
+type Field {
+  name: String!
+  "The type as Anchor users read it, such as Option<pubkey> or [u8; 32]."
+  type: String!
+  "The type exactly as the IDL writes it."
+  typeJson: JSON!
+  docs: [String!]!
+}
+
+type InstructionAccount {
+  name: String!
+  "The name with its account groups, such as swap.pool."
+  path: String!
+  writable: Boolean!
+  signer: Boolean!
+  optional: Boolean!
+  "The account's fixed address, if the IDL gives one."
+  address: String
+  pda: Pda
+  "Accounts this account's data must reference."
+  relations: [String!]!
+  docs: [String!]!
+}
+
+"How a program-derived address is found."
+type Pda {
+  seeds: [Seed!]!
+  "The program that derives the address when it is not the program itself."
+  program: Seed
+}
+
+"One PDA seed."
+type Seed {
+  "const, arg or account."
+  kind: String!
+  "The value of a const seed: text when printable, otherwise a list of bytes."
+  value: String
+  "The argument or account path an arg or account seed reads."
+  path: String
+  type: String
+}
+
+type Account {
+  name: String!
+  discriminator: [Int!]!
+  discriminatorComputed: Boolean!
+  fields: [Field!]!
+  docs: [String!]!
+}
+
+enum TypeKind {
+  STRUCT
+  ENUM
+  ALIAS
+}
+
+type TypeDef {
+  name: String!
+  kind: TypeKind!
+  fields: [Field!]!
+  variants: [Variant!]!
+  generics: [Generic!]!
+  "The rendered target type of an alias."
+  alias: String
+  "A zero-copy encoding such as bytemuck; null means Borsh."
+  serialization: String
+  repr: String
+  docs: [String!]!
+}
+
+"An enum variant. Unit variants have no fields; tuple variants name theirs by index."
+type Variant {
+  name: String!
+  fields: [Field!]!
+}
+
+"A type parameter of a generic type."
+type Generic {
+  "type or const."
+  kind: String!
+  name: String!
+  "The type of a const parameter."
+  type: String
+}
+
+type ProgramError {
+  code: Int!
+  name: String!
+  msg: String
+}
+
+type Event {
+  name: String!
+  discriminator: [Int!]!
+  discriminatorComputed: Boolean!
+  fields: [Field!]!
+  docs: [String!]!
+}
+
+type Constant {
+  name: String!
+  type: String!
+  "The value as written in the IDL."
+  value: String!
 }
 
 type ApiKey {
@@ -1316,7 +2122,7 @@ input CreateApiKeyInput {
 input ProjectSocialsInput {
   "A handle or an https URL on twitter.com or x.com."
   twitter: String @goField(omittable: true)
-  "An invite code or an https URL on discord.gg or discord.com."
+  "An https invite URL on discord.gg or discord.com."
   discord: String @goField(omittable: true)
   "A handle or an https URL on t.me or telegram.me."
   telegram: String @goField(omittable: true)
@@ -1341,6 +2147,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Account(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Account_name(ctx, field)
+	case "discriminator":
+		return ec.fieldContext_Account_discriminator(ctx, field)
+	case "discriminatorComputed":
+		return ec.fieldContext_Account_discriminatorComputed(ctx, field)
+	case "fields":
+		return ec.fieldContext_Account_fields(ctx, field)
+	case "docs":
+		return ec.fieldContext_Account_docs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1359,6 +2181,18 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Constant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Constant_name(ctx, field)
+	case "type":
+		return ec.fieldContext_Constant_type(ctx, field)
+	case "value":
+		return ec.fieldContext_Constant_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Constant", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -1367,6 +2201,58 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Event_name(ctx, field)
+	case "discriminator":
+		return ec.fieldContext_Event_discriminator(ctx, field)
+	case "discriminatorComputed":
+		return ec.fieldContext_Event_discriminatorComputed(ctx, field)
+	case "fields":
+		return ec.fieldContext_Event_fields(ctx, field)
+	case "docs":
+		return ec.fieldContext_Event_docs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_Field(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Field_name(ctx, field)
+	case "type":
+		return ec.fieldContext_Field_type(ctx, field)
+	case "typeJson":
+		return ec.fieldContext_Field_typeJson(ctx, field)
+	case "docs":
+		return ec.fieldContext_Field_docs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Field", field.Name)
+}
+
+func (ec *executionContext) childFields_Generic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Generic_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Generic_name(ctx, field)
+	case "type":
+		return ec.fieldContext_Generic_type(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Generic", field.Name)
+}
+
+func (ec *executionContext) childFields_IdlProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_IdlProblem_path(ctx, field)
+	case "message":
+		return ec.fieldContext_IdlProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdlProblem", field.Name)
 }
 
 func (ec *executionContext) childFields_IdlVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1387,6 +2273,10 @@ func (ec *executionContext) childFields_IdlVersion(ctx context.Context, field gr
 		return ec.fieldContext_IdlVersion_sizeBytes(ctx, field)
 	case "sha256":
 		return ec.fieldContext_IdlVersion_sha256(ctx, field)
+	case "program":
+		return ec.fieldContext_IdlVersion_program(ctx, field)
+	case "warnings":
+		return ec.fieldContext_IdlVersion_warnings(ctx, field)
 	case "project":
 		return ec.fieldContext_IdlVersion_project(ctx, field)
 	case "createdAt":
@@ -1417,6 +2307,52 @@ func (ec *executionContext) childFields_IdlVersionEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type IdlVersionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Instruction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Instruction_name(ctx, field)
+	case "docs":
+		return ec.fieldContext_Instruction_docs(ctx, field)
+	case "discriminator":
+		return ec.fieldContext_Instruction_discriminator(ctx, field)
+	case "discriminatorComputed":
+		return ec.fieldContext_Instruction_discriminatorComputed(ctx, field)
+	case "parent":
+		return ec.fieldContext_Instruction_parent(ctx, field)
+	case "args":
+		return ec.fieldContext_Instruction_args(ctx, field)
+	case "accounts":
+		return ec.fieldContext_Instruction_accounts(ctx, field)
+	case "returns":
+		return ec.fieldContext_Instruction_returns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Instruction", field.Name)
+}
+
+func (ec *executionContext) childFields_InstructionAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_InstructionAccount_name(ctx, field)
+	case "path":
+		return ec.fieldContext_InstructionAccount_path(ctx, field)
+	case "writable":
+		return ec.fieldContext_InstructionAccount_writable(ctx, field)
+	case "signer":
+		return ec.fieldContext_InstructionAccount_signer(ctx, field)
+	case "optional":
+		return ec.fieldContext_InstructionAccount_optional(ctx, field)
+	case "address":
+		return ec.fieldContext_InstructionAccount_address(ctx, field)
+	case "pda":
+		return ec.fieldContext_InstructionAccount_pda(ctx, field)
+	case "relations":
+		return ec.fieldContext_InstructionAccount_relations(ctx, field)
+	case "docs":
+		return ec.fieldContext_InstructionAccount_docs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstructionAccount", field.Name)
+}
+
 func (ec *executionContext) childFields_KnownAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1445,6 +2381,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Pda(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seeds":
+		return ec.fieldContext_Pda_seeds(ctx, field)
+	case "program":
+		return ec.fieldContext_Pda_program(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Pda", field.Name)
+}
+
 func (ec *executionContext) childFields_PlatformStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "users":
@@ -1457,6 +2403,54 @@ func (ec *executionContext) childFields_PlatformStats(ctx context.Context, field
 		return ec.fieldContext_PlatformStats_recentUploads(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlatformStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Program(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Program_name(ctx, field)
+	case "version":
+		return ec.fieldContext_Program_version(ctx, field)
+	case "spec":
+		return ec.fieldContext_Program_spec(ctx, field)
+	case "format":
+		return ec.fieldContext_Program_format(ctx, field)
+	case "address":
+		return ec.fieldContext_Program_address(ctx, field)
+	case "docs":
+		return ec.fieldContext_Program_docs(ctx, field)
+	case "instructions":
+		return ec.fieldContext_Program_instructions(ctx, field)
+	case "instruction":
+		return ec.fieldContext_Program_instruction(ctx, field)
+	case "accounts":
+		return ec.fieldContext_Program_accounts(ctx, field)
+	case "types":
+		return ec.fieldContext_Program_types(ctx, field)
+	case "type":
+		return ec.fieldContext_Program_type(ctx, field)
+	case "errors":
+		return ec.fieldContext_Program_errors(ctx, field)
+	case "events":
+		return ec.fieldContext_Program_events(ctx, field)
+	case "constants":
+		return ec.fieldContext_Program_constants(ctx, field)
+	case "warnings":
+		return ec.fieldContext_Program_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Program", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ProgramError_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ProgramError_name(ctx, field)
+	case "msg":
+		return ec.fieldContext_ProgramError_msg(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramError", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1543,6 +2537,44 @@ func (ec *executionContext) childFields_ProjectSocials(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ProjectSocials", field.Name)
 }
 
+func (ec *executionContext) childFields_Seed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Seed_kind(ctx, field)
+	case "value":
+		return ec.fieldContext_Seed_value(ctx, field)
+	case "path":
+		return ec.fieldContext_Seed_path(ctx, field)
+	case "type":
+		return ec.fieldContext_Seed_type(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Seed", field.Name)
+}
+
+func (ec *executionContext) childFields_TypeDef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_TypeDef_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_TypeDef_kind(ctx, field)
+	case "fields":
+		return ec.fieldContext_TypeDef_fields(ctx, field)
+	case "variants":
+		return ec.fieldContext_TypeDef_variants(ctx, field)
+	case "generics":
+		return ec.fieldContext_TypeDef_generics(ctx, field)
+	case "alias":
+		return ec.fieldContext_TypeDef_alias(ctx, field)
+	case "serialization":
+		return ec.fieldContext_TypeDef_serialization(ctx, field)
+	case "repr":
+		return ec.fieldContext_TypeDef_repr(ctx, field)
+	case "docs":
+		return ec.fieldContext_TypeDef_docs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TypeDef", field.Name)
+}
+
 func (ec *executionContext) childFields_UploadIdlPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "project":
@@ -1577,6 +2609,16 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_Variant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Variant_name(ctx, field)
+	case "fields":
+		return ec.fieldContext_Variant_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Variant", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1931,6 +2973,34 @@ func (ec *executionContext) field_PlatformStats_recentUploads_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Program_instruction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Program_type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Project_version_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2143,6 +3213,130 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *idl.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
+func (ec *executionContext) _Account_discriminator(ctx context.Context, field graphql.CollectedField, obj *idl.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_discriminator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discriminator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_discriminator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Account_discriminatorComputed(ctx context.Context, field graphql.CollectedField, obj *idl.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_discriminatorComputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscriminatorComputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_discriminatorComputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Account_fields(ctx context.Context, field graphql.CollectedField, obj *idl.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+			return ec.marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Field(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *models.APIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2281,6 +3475,75 @@ func (ec *executionContext) fieldContext_ApiKey_expiresAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Constant_name(ctx context.Context, field graphql.CollectedField, obj *idl.Constant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Constant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Constant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Constant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Constant_type(ctx context.Context, field graphql.CollectedField, obj *idl.Constant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Constant_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Constant_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Constant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Constant_value(ctx context.Context, field graphql.CollectedField, obj *idl.Constant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Constant_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Constant_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Constant", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreatedApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2334,6 +3597,337 @@ func (ec *executionContext) fieldContext_CreatedApiKey_apiKey(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *idl.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_discriminator(ctx context.Context, field graphql.CollectedField, obj *idl.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_discriminator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discriminator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_discriminator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_discriminatorComputed(ctx context.Context, field graphql.CollectedField, obj *idl.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_discriminatorComputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscriminatorComputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_discriminatorComputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Event_fields(ctx context.Context, field graphql.CollectedField, obj *idl.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+			return ec.marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Field(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Field_name(ctx context.Context, field graphql.CollectedField, obj *idl.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Field_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Field", field, false, false, "String")
+}
+
+func (ec *executionContext) _Field_type(ctx context.Context, field graphql.CollectedField, obj *idl.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Field_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Field", field, false, false, "String")
+}
+
+func (ec *executionContext) _Field_typeJson(ctx context.Context, field graphql.CollectedField, obj *idl.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Field_typeJson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeJSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+			return ec.marshalNJSON2encodingᚋjsonᚐRawMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Field_typeJson(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Field", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Field_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Field_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Field_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Field", field, false, false, "String")
+}
+
+func (ec *executionContext) _Generic_kind(ctx context.Context, field graphql.CollectedField, obj *idl.Generic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Generic_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Generic_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Generic", field, false, false, "String")
+}
+
+func (ec *executionContext) _Generic_name(ctx context.Context, field graphql.CollectedField, obj *idl.Generic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Generic_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Generic_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Generic", field, false, false, "String")
+}
+
+func (ec *executionContext) _Generic_type(ctx context.Context, field graphql.CollectedField, obj *idl.Generic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Generic_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Generic().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Generic_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Generic", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdlProblem_path(ctx context.Context, field graphql.CollectedField, obj *idl.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdlProblem_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdlProblem_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdlProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdlProblem_message(ctx context.Context, field graphql.CollectedField, obj *idl.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdlProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdlProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdlProblem", field, false, false, "String")
 }
 
 func (ec *executionContext) _IdlVersion_id(ctx context.Context, field graphql.CollectedField, obj *models.IDLVersion) (ret graphql.Marshaler) {
@@ -2518,6 +4112,70 @@ func (ec *executionContext) _IdlVersion_sha256(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_IdlVersion_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdlVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdlVersion_program(ctx context.Context, field graphql.CollectedField, obj *models.IDLVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdlVersion_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdlVersion().Program(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.Program) graphql.Marshaler {
+			return ec.marshalOProgram2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProgram(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdlVersion_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdlVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdlVersion_warnings(ctx context.Context, field graphql.CollectedField, obj *models.IDLVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdlVersion_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdlVersion().Warnings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*idl.Problem) graphql.Marshaler {
+			return ec.marshalNIdlProblem2ᚕᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdlVersion_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdlVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdlProblem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _IdlVersion_project(ctx context.Context, field graphql.CollectedField, obj *models.IDLVersion) (ret graphql.Marshaler) {
@@ -2715,6 +4373,424 @@ func (ec *executionContext) fieldContext_IdlVersionEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Instruction_name(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Instruction_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Instruction_discriminator(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_discriminator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discriminator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_discriminator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Instruction_discriminatorComputed(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_discriminatorComputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscriminatorComputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_discriminatorComputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Instruction_parent(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Instruction().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, true, true, "String")
+}
+
+func (ec *executionContext) _Instruction_args(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_args(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Args, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+			return ec.marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_args(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instruction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Field(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Instruction_accounts(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.InstructionAccount) graphql.Marshaler {
+			return ec.marshalNInstructionAccount2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Instruction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstructionAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Instruction_returns(ctx context.Context, field graphql.CollectedField, obj *idl.Instruction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Instruction_returns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Instruction().Returns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Instruction_returns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Instruction", field, true, true, "String")
+}
+
+func (ec *executionContext) _InstructionAccount_name(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstructionAccount_path(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstructionAccount_writable(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_writable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Writable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_writable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InstructionAccount_signer(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_signer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_signer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InstructionAccount_optional(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_optional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Optional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_optional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InstructionAccount_address(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstructionAccount().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, true, true, "String")
+}
+
+func (ec *executionContext) _InstructionAccount_pda(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_pda(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PDA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.PDA) graphql.Marshaler {
+			return ec.marshalOPda2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐPDA(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_pda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstructionAccount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pda(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstructionAccount_relations(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstructionAccount_docs(ctx context.Context, field graphql.CollectedField, obj *idl.InstructionAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstructionAccount_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstructionAccount_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstructionAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _KnownAddress_id(ctx context.Context, field graphql.CollectedField, obj *models.KnownAddress) (ret graphql.Marshaler) {
@@ -3473,6 +5549,70 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Pda_seeds(ctx context.Context, field graphql.CollectedField, obj *idl.PDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pda_seeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Seed) graphql.Marshaler {
+			return ec.marshalNSeed2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pda_seeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pda",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pda_program(ctx context.Context, field graphql.CollectedField, obj *idl.PDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pda_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Program, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.Seed) graphql.Marshaler {
+			return ec.marshalOSeed2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pda_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pda",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlatformStats_users(ctx context.Context, field graphql.CollectedField, obj *model.PlatformStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3584,6 +5724,525 @@ func (ec *executionContext) fieldContext_PlatformStats_recentUploads(ctx context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
+}
+
+func (ec *executionContext) _Program_version(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Program().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, true, true, "String")
+}
+
+func (ec *executionContext) _Program_spec(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_spec(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Program().Spec(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_spec(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, true, true, "String")
+}
+
+func (ec *executionContext) _Program_format(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Program().Format(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdlFormat) graphql.Marshaler {
+			return ec.marshalNIdlFormat2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐIdlFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, true, true, "IdlFormat")
+}
+
+func (ec *executionContext) _Program_address(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Program().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, true, true, "String")
+}
+
+func (ec *executionContext) _Program_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
+}
+
+func (ec *executionContext) _Program_instructions(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_instructions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instructions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Instruction) graphql.Marshaler {
+			return ec.marshalNInstruction2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_instructions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instruction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_instruction(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_instruction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Instruction(ctx, obj, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.Instruction) graphql.Marshaler {
+			return ec.marshalOInstruction2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstruction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_instruction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instruction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_instruction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_accounts(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_types(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.TypeDef) graphql.Marshaler {
+			return ec.marshalNTypeDef2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeDef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_type(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Type(ctx, obj, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.TypeDef) graphql.Marshaler {
+			return ec.marshalOTypeDef2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeDef(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_errors(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.ErrorCode) graphql.Marshaler {
+			return ec.marshalNProgramError2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐErrorCodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_events(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_constants(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_constants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Constants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Constant) graphql.Marshaler {
+			return ec.marshalNConstant2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐConstantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_constants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Constant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_warnings(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Problem) graphql.Marshaler {
+			return ec.marshalNIdlProblem2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdlProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramError_code(ctx context.Context, field graphql.CollectedField, obj *idl.ErrorCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProgramError_name(ctx context.Context, field graphql.CollectedField, obj *idl.ErrorCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramError_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramError_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramError_msg(ctx context.Context, field graphql.CollectedField, obj *idl.ErrorCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramError_msg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgramError().Msg(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramError_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramError", field, true, true, "String")
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
@@ -4662,6 +7321,332 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Seed_kind(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, false, false, "String")
+}
+
+func (ec *executionContext) _Seed_value(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Seed().Value(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Seed_path(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Seed().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Seed_type(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Seed().Type(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
+}
+
+func (ec *executionContext) _TypeDef_name(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, false, false, "String")
+}
+
+func (ec *executionContext) _TypeDef_kind(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TypeDef().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TypeDefKind) graphql.Marshaler {
+			return ec.marshalNTypeKind2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐTypeDefKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, true, true, "TypeKind")
+}
+
+func (ec *executionContext) _TypeDef_fields(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+			return ec.marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeDef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Field(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeDef_variants(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Variant) graphql.Marshaler {
+			return ec.marshalNVariant2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐVariantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeDef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Variant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeDef_generics(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_generics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Generics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Generic) graphql.Marshaler {
+			return ec.marshalNGeneric2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐGenericᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_generics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeDef",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Generic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeDef_alias(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_alias(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TypeDef().Alias(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_alias(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, true, true, "String")
+}
+
+func (ec *executionContext) _TypeDef_serialization(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_serialization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TypeDef().Serialization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_serialization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, true, true, "String")
+}
+
+func (ec *executionContext) _TypeDef_repr(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_repr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TypeDef().Repr(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_repr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, true, true, "String")
+}
+
+func (ec *executionContext) _TypeDef_docs(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDef_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDef_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDef", field, false, false, "String")
+}
+
 func (ec *executionContext) _UploadIdlPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.UploadIdlPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4975,6 +7960,61 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Variant_name(ctx context.Context, field graphql.CollectedField, obj *idl.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Variant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Variant_fields(ctx context.Context, field graphql.CollectedField, obj *idl.Variant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Variant_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+			return ec.marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Variant_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Variant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Field(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6531,6 +9571,59 @@ func UnmarshalUploadIdlInput(ctx context.Context, raw any) (model.UploadIdlInput
 
 // region    **************************** object.gotpl ****************************
 
+var accountImplementors = []string{"Account"}
+
+func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *idl.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Account")
+		case "name":
+			out.Values[i] = ec._Account_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discriminator":
+			out.Values[i] = ec._Account_discriminator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discriminatorComputed":
+			out.Values[i] = ec._Account_discriminatorComputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._Account_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "docs":
+			out.Values[i] = ec._Account_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiKeyImplementors = []string{"ApiKey"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *models.APIKey) graphql.Marshaler {
@@ -6589,6 +9682,49 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var constantImplementors = []string{"Constant"}
+
+func (ec *executionContext) _Constant(ctx context.Context, sel ast.SelectionSet, obj *idl.Constant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, constantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Constant")
+		case "name":
+			out.Values[i] = ec._Constant_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Constant_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Constant_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createdApiKeyImplementors = []string{"CreatedApiKey"}
 
 func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedAPIKey) graphql.Marshaler {
@@ -6607,6 +9743,189 @@ func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.Selectio
 			}
 		case "apiKey":
 			out.Values[i] = ec._CreatedApiKey_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *idl.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "name":
+			out.Values[i] = ec._Event_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discriminator":
+			out.Values[i] = ec._Event_discriminator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discriminatorComputed":
+			out.Values[i] = ec._Event_discriminatorComputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._Event_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "docs":
+			out.Values[i] = ec._Event_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldImplementors = []string{"Field"}
+
+func (ec *executionContext) _Field(ctx context.Context, sel ast.SelectionSet, obj *idl.Field) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Field")
+		case "name":
+			out.Values[i] = ec._Field_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Field_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "typeJson":
+			out.Values[i] = ec._Field_typeJson(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "docs":
+			out.Values[i] = ec._Field_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var genericImplementors = []string{"Generic"}
+
+func (ec *executionContext) _Generic(ctx context.Context, sel ast.SelectionSet, obj *idl.Generic) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, genericImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Generic")
+		case "kind":
+			out.Values[i] = ec._Generic_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Generic_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Generic_type(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idlProblemImplementors = []string{"IdlProblem"}
+
+func (ec *executionContext) _IdlProblem(ctx context.Context, sel ast.SelectionSet, obj *idl.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idlProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdlProblem")
+		case "path":
+			out.Values[i] = ec._IdlProblem_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._IdlProblem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6682,6 +10001,18 @@ func (ec *executionContext) _IdlVersion(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "program":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdlVersion_program(ctx, field, obj)
+				})
+		case "warnings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdlVersion_warnings(ctx, field, obj)
+				})
 		case "project":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -6774,6 +10105,150 @@ func (ec *executionContext) _IdlVersionEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._IdlVersionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instructionImplementors = []string{"Instruction"}
+
+func (ec *executionContext) _Instruction(ctx context.Context, sel ast.SelectionSet, obj *idl.Instruction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instructionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Instruction")
+		case "name":
+			out.Values[i] = ec._Instruction_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "docs":
+			out.Values[i] = ec._Instruction_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discriminator":
+			out.Values[i] = ec._Instruction_discriminator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discriminatorComputed":
+			out.Values[i] = ec._Instruction_discriminatorComputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Instruction_parent(ctx, field, obj)
+				})
+		case "args":
+			out.Values[i] = ec._Instruction_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accounts":
+			out.Values[i] = ec._Instruction_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "returns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Instruction_returns(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instructionAccountImplementors = []string{"InstructionAccount"}
+
+func (ec *executionContext) _InstructionAccount(ctx context.Context, sel ast.SelectionSet, obj *idl.InstructionAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instructionAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstructionAccount")
+		case "name":
+			out.Values[i] = ec._InstructionAccount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "path":
+			out.Values[i] = ec._InstructionAccount_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "writable":
+			out.Values[i] = ec._InstructionAccount_writable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signer":
+			out.Values[i] = ec._InstructionAccount_signer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "optional":
+			out.Values[i] = ec._InstructionAccount_optional(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstructionAccount_address(ctx, field, obj)
+				})
+		case "pda":
+			out.Values[i] = ec._InstructionAccount_pda(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relations":
+			out.Values[i] = ec._InstructionAccount_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "docs":
+			out.Values[i] = ec._InstructionAccount_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7015,6 +10490,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pdaImplementors = []string{"Pda"}
+
+func (ec *executionContext) _Pda(ctx context.Context, sel ast.SelectionSet, obj *idl.PDA) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pdaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Pda")
+		case "seeds":
+			out.Values[i] = ec._Pda_seeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "program":
+			out.Values[i] = ec._Pda_program(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var platformStatsImplementors = []string{"PlatformStats"}
 
 func (ec *executionContext) _PlatformStats(ctx context.Context, sel ast.SelectionSet, obj *model.PlatformStats) graphql.Marshaler {
@@ -7046,6 +10559,159 @@ func (ec *executionContext) _PlatformStats(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PlatformStats_recentUploads(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programImplementors = []string{"Program"}
+
+func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *idl.Program) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Program")
+		case "name":
+			out.Values[i] = ec._Program_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_version(ctx, field, obj)
+				})
+		case "spec":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_spec(ctx, field, obj)
+				})
+		case "format":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_format(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_address(ctx, field, obj)
+				})
+		case "docs":
+			out.Values[i] = ec._Program_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instructions":
+			out.Values[i] = ec._Program_instructions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instruction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_instruction(ctx, field, obj)
+				})
+		case "accounts":
+			out.Values[i] = ec._Program_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "types":
+			out.Values[i] = ec._Program_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_type(ctx, field, obj)
+				})
+		case "errors":
+			out.Values[i] = ec._Program_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "events":
+			out.Values[i] = ec._Program_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "constants":
+			out.Values[i] = ec._Program_constants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._Program_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programErrorImplementors = []string{"ProgramError"}
+
+func (ec *executionContext) _ProgramError(ctx context.Context, sel ast.SelectionSet, obj *idl.ErrorCode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramError")
+		case "code":
+			out.Values[i] = ec._ProgramError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ProgramError_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "msg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgramError_msg(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7416,6 +11082,134 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var seedImplementors = []string{"Seed"}
+
+func (ec *executionContext) _Seed(ctx context.Context, sel ast.SelectionSet, obj *idl.Seed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Seed")
+		case "kind":
+			out.Values[i] = ec._Seed_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Seed_value(ctx, field, obj)
+				})
+		case "path":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Seed_path(ctx, field, obj)
+				})
+		case "type":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Seed_type(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var typeDefImplementors = []string{"TypeDef"}
+
+func (ec *executionContext) _TypeDef(ctx context.Context, sel ast.SelectionSet, obj *idl.TypeDef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, typeDefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TypeDef")
+		case "name":
+			out.Values[i] = ec._TypeDef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypeDef_kind(ctx, field, obj)
+				})
+		case "fields":
+			out.Values[i] = ec._TypeDef_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._TypeDef_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "generics":
+			out.Values[i] = ec._TypeDef_generics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alias":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypeDef_alias(ctx, field, obj)
+				})
+		case "serialization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypeDef_serialization(ctx, field, obj)
+				})
+		case "repr":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypeDef_repr(ctx, field, obj)
+				})
+		case "docs":
+			out.Values[i] = ec._TypeDef_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var uploadIdlPayloadImplementors = []string{"UploadIdlPayload"}
 
 func (ec *executionContext) _UploadIdlPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UploadIdlPayload) graphql.Marshaler {
@@ -7519,6 +11313,44 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._User_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var variantImplementors = []string{"Variant"}
+
+func (ec *executionContext) _Variant(ctx context.Context, sel ast.SelectionSet, obj *idl.Variant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, variantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Variant")
+		case "name":
+			out.Values[i] = ec._Variant_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._Variant_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7899,6 +11731,26 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccount2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐAccount(ctx context.Context, sel ast.SelectionSet, v idl.Account) graphql.Marshaler {
+	return ec._Account(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAccount2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Account) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccount2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.APIKey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -7937,6 +11789,26 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNConstant2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐConstant(ctx context.Context, sel ast.SelectionSet, v idl.Constant) graphql.Marshaler {
+	return ec._Constant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConstant2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐConstantᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Constant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConstant2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐConstant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCreateApiKeyInput2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
 	res, err := ec.unmarshalInputCreateApiKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7948,6 +11820,66 @@ func (ec *executionContext) marshalNCreatedApiKey2ᚖgithubᚗcomᚋorquestraᚋ
 		return graphql.Null
 	}
 	return ec._CreatedApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEvent2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐEvent(ctx context.Context, sel ast.SelectionSet, v idl.Event) graphql.Marshaler {
+	return ec._Event(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEvent2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvent2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNField2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐField(ctx context.Context, sel ast.SelectionSet, v idl.Field) graphql.Marshaler {
+	return ec._Field(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNField2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Field) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNField2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGeneric2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐGeneric(ctx context.Context, sel ast.SelectionSet, v idl.Generic) graphql.Marshaler {
+	return ec._Generic(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGeneric2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐGenericᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Generic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGeneric2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐGeneric(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -7972,6 +11904,50 @@ func (ec *executionContext) unmarshalNIdlFormat2githubᚗcomᚋorquestraᚋorque
 
 func (ec *executionContext) marshalNIdlFormat2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐIdlFormat(ctx context.Context, sel ast.SelectionSet, v model.IdlFormat) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNIdlProblem2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblem(ctx context.Context, sel ast.SelectionSet, v idl.Problem) graphql.Marshaler {
+	return ec._IdlProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdlProblem2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdlProblem2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdlProblem2ᚕᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*idl.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdlProblem2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdlProblem2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProblem(ctx context.Context, sel ast.SelectionSet, v *idl.Problem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdlProblem!")
+		return graphql.Null
+	}
+	return ec._IdlProblem(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIdlVersion2ᚕᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐIDLVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.IDLVersion) graphql.Marshaler {
@@ -8030,6 +12006,46 @@ func (ec *executionContext) marshalNIdlVersionEdge2ᚖgithubᚗcomᚋorquestra�
 	return ec._IdlVersionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInstruction2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstruction(ctx context.Context, sel ast.SelectionSet, v idl.Instruction) graphql.Marshaler {
+	return ec._Instruction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstruction2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Instruction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstruction2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstruction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstructionAccount2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionAccount(ctx context.Context, sel ast.SelectionSet, v idl.InstructionAccount) graphql.Marshaler {
+	return ec._InstructionAccount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstructionAccount2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.InstructionAccount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstructionAccount2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstructionAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8042,6 +12058,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNJSON2encodingᚋjsonᚐRawMessage(ctx context.Context, v any) (json.RawMessage, error) {
@@ -8107,6 +12152,26 @@ func (ec *executionContext) marshalNPlatformStats2ᚖgithubᚗcomᚋorquestraᚋ
 	return ec._PlatformStats(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProgramError2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐErrorCode(ctx context.Context, sel ast.SelectionSet, v idl.ErrorCode) graphql.Marshaler {
+	return ec._ProgramError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgramError2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐErrorCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.ErrorCode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramError2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐErrorCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx context.Context, sel ast.SelectionSet, v *models.Project) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Project!")
@@ -8165,6 +12230,26 @@ func (ec *executionContext) unmarshalNPublishIdlVersionInput2githubᚗcomᚋorqu
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSeed2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeed(ctx context.Context, sel ast.SelectionSet, v idl.Seed) graphql.Marshaler {
+	return ec._Seed(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeed2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeedᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Seed) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeed2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8179,6 +12264,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8191,6 +12305,36 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTypeDef2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDef(ctx context.Context, sel ast.SelectionSet, v idl.TypeDef) graphql.Marshaler {
+	return ec._TypeDef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTypeDef2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDefᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.TypeDef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTypeDef2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTypeKind2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐTypeDefKind(ctx context.Context, v any) (model.TypeDefKind, error) {
+	var res model.TypeDefKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTypeKind2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐTypeDefKind(ctx context.Context, sel ast.SelectionSet, v model.TypeDefKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNUpdateProjectInput2githubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐUpdateProjectInput(ctx context.Context, v any) (model.UpdateProjectInput, error) {
@@ -8217,6 +12361,26 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋorquestraᚋorquestra
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVariant2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐVariant(ctx context.Context, sel ast.SelectionSet, v idl.Variant) graphql.Marshaler {
+	return ec._Variant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVariant2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐVariantᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.Variant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVariant2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐVariant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -8416,6 +12580,13 @@ func (ec *executionContext) marshalOIdlVersion2ᚖgithubᚗcomᚋorquestraᚋorq
 	return ec._IdlVersion(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOInstruction2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐInstruction(ctx context.Context, sel ast.SelectionSet, v *idl.Instruction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Instruction(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8432,6 +12603,20 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOPda2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐPDA(ctx context.Context, sel ast.SelectionSet, v *idl.PDA) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Pda(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProgram2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐProgram(ctx context.Context, sel ast.SelectionSet, v *idl.Program) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Program(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx context.Context, sel ast.SelectionSet, v *models.Project) graphql.Marshaler {
@@ -8454,6 +12639,13 @@ func (ec *executionContext) marshalOProjectSocials2ᚖgithubᚗcomᚋorquestra�
 		return graphql.Null
 	}
 	return ec._ProjectSocials(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSeed2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeed(ctx context.Context, sel ast.SelectionSet, v *idl.Seed) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Seed(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -8490,6 +12682,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTypeDef2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐTypeDef(ctx context.Context, sel ast.SelectionSet, v *idl.TypeDef) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TypeDef(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

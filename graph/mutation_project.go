@@ -30,8 +30,11 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 		return nil, err
 	}
 
-	doc, err := upload.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
+	doc, err := r.Uploads.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
 	if err != nil {
+		return nil, err
+	}
+	if err := upload.CheckAddress(doc, "input.programId", project.ProgramID); err != nil {
 		return nil, err
 	}
 
@@ -49,8 +52,11 @@ func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVer
 		return nil, err
 	}
 
-	doc, err := upload.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
+	doc, err := r.Uploads.Read(documents(in.Idl, in.IdlJSON, in.CpiMd, in.CpiMdFile))
 	if err != nil {
+		return nil, err
+	}
+	if err := upload.CheckAddress(doc, docsField(in.Idl), project.ProgramID); err != nil {
 		return nil, err
 	}
 
@@ -62,7 +68,6 @@ func documents(file *graphql.Upload, json *string, markdown *string, markdownFil
 	docs := upload.Documents{
 		IDL:           upload.Source{String: json},
 		Markdown:      upload.Source{String: markdown},
-		FieldPrefix:   "input.",
 		IDLField:      "input.idlJson",
 		MarkdownField: "input.cpiMd",
 	}
@@ -76,6 +81,15 @@ func documents(file *graphql.Upload, json *string, markdown *string, markdownFil
 	}
 
 	return docs
+}
+
+// docsField names the input field that carried the IDL.
+func docsField(file *graphql.Upload) string {
+	if file != nil {
+		return "input.idl"
+	}
+
+	return "input.idlJson"
 }
 
 func (r *Resolver) updateProject(ctx context.Context, id string, in model.UpdateProjectInput) (*models.Project, error) {

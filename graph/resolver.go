@@ -8,6 +8,8 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/internal/upload"
 )
@@ -17,4 +19,8 @@ type Resolver struct {
 	Store   *storage.Store
 	Uploads *upload.Service
 	Log     *slog.Logger
+	// Programs caches parsed IDLs by their SHA-256.
+	Programs *idl.Cache
+	// Docs caches generated Markdown by IDL hash and known addresses.
+	Docs *docgen.Cache
 }

@@ -11,10 +11,16 @@ import (
 
 	"github.com/orquestra/orquestra/graph/model"
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/models"
 )
+
+// Type is the resolver for the type field.
+func (r *genericResolver) Type(ctx context.Context, obj *idl.Generic) (*string, error) {
+	return nonEmpty(obj.Type), nil
+}
 
 // Format is the resolver for the format field.
 func (r *idlVersionResolver) Format(ctx context.Context, obj *models.IDLVersion) (model.IdlFormat, error) {
@@ -51,6 +57,21 @@ func (r *idlVersionResolver) CpiMd(ctx context.Context, obj *models.IDLVersion) 
 	return body.CpiMd, nil
 }
 
+// Program is the resolver for the program field.
+func (r *idlVersionResolver) Program(ctx context.Context, obj *models.IDLVersion) (*idl.Program, error) {
+	return r.program(ctx, obj)
+}
+
+// Warnings is the resolver for the warnings field.
+func (r *idlVersionResolver) Warnings(ctx context.Context, obj *models.IDLVersion) ([]*idl.Problem, error) {
+	program, err := r.program(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+
+	return pointers(program.Warnings), nil
+}
+
 // Project is the resolver for the project field.
 func (r *idlVersionResolver) Project(ctx context.Context, obj *models.IDLVersion) (*models.Project, error) {
 	return loader.FromContext(ctx).Project.Load(ctx, obj.ProjectID)()
@@ -59,6 +80,21 @@ func (r *idlVersionResolver) Project(ctx context.Context, obj *models.IDLVersion
 // TotalCount is the resolver for the totalCount field.
 func (r *idlVersionConnectionResolver) TotalCount(ctx context.Context, obj *model.IdlVersionConnection) (int, error) {
 	return loader.FromContext(ctx).VersionCount.Load(ctx, obj.ProjectID)()
+}
+
+// Parent is the resolver for the parent field.
+func (r *instructionResolver) Parent(ctx context.Context, obj *idl.Instruction) (*string, error) {
+	return nonEmpty(obj.Parent), nil
+}
+
+// Returns is the resolver for the returns field.
+func (r *instructionResolver) Returns(ctx context.Context, obj *idl.Instruction) (*string, error) {
+	return nonEmpty(obj.Returns), nil
+}
+
+// Address is the resolver for the address field.
+func (r *instructionAccountResolver) Address(ctx context.Context, obj *idl.InstructionAccount) (*string, error) {
+	return nonEmpty(obj.Address), nil
 }
 
 // UploadIdl is the resolver for the uploadIdl field.
@@ -168,6 +204,53 @@ func (r *platformStatsResolver) RecentUploads(ctx context.Context, obj *model.Pl
 	return pointers(versions), nil
 }
 
+// Version is the resolver for the version field.
+func (r *programResolver) Version(ctx context.Context, obj *idl.Program) (*string, error) {
+	return nonEmpty(obj.Version), nil
+}
+
+// Spec is the resolver for the spec field.
+func (r *programResolver) Spec(ctx context.Context, obj *idl.Program) (*string, error) {
+	return nonEmpty(obj.Spec), nil
+}
+
+// Format is the resolver for the format field.
+func (r *programResolver) Format(ctx context.Context, obj *idl.Program) (model.IdlFormat, error) {
+	return model.IdlFormat(obj.Format), nil
+}
+
+// Address is the resolver for the address field.
+func (r *programResolver) Address(ctx context.Context, obj *idl.Program) (*string, error) {
+	return nonEmpty(obj.Address), nil
+}
+
+// Instruction is the resolver for the instruction field.
+func (r *programResolver) Instruction(ctx context.Context, obj *idl.Program, name string) (*idl.Instruction, error) {
+	for i := range obj.Instructions {
+		if obj.Instructions[i].Name == name {
+			return &obj.Instructions[i], nil
+		}
+	}
+
+	return nil, nil
+}
+
+// Type is the resolver for the type field.
+func (r *programResolver) Type(ctx context.Context, obj *idl.Program, name string) (*idl.TypeDef, error) {
+	for i := range obj.Types {
+		if obj.Types[i].Name == name {
+			return &obj.Types[i], nil
+		}
+	}
+
+	return nil, nil
+}
+
+// Msg is the resolver for the msg field.
+func (r *programErrorResolver) Msg(ctx context.Context, obj *idl.ErrorCode) (*string, error) {
+	return nonEmpty(obj.Msg), nil
+}
+
 // Owner is the resolver for the owner field.
 func (r *projectResolver) Owner(ctx context.Context, obj *models.Project) (*models.User, error) {
 	return loader.FromContext(ctx).User.Load(ctx, obj.UserID)()
@@ -234,6 +317,10 @@ func (r *projectResolver) Docs(ctx context.Context, obj *models.Project) (*strin
 		return nil, err
 	}
 
+	if latest.DocsGenerated {
+		return r.generatedDocs(ctx, latest)
+	}
+
 	body, err := loader.FromContext(ctx).VersionBody.Load(ctx, latest.ID)()
 	if err != nil {
 		return nil, err
@@ -277,6 +364,41 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.PlatformStats, error)
 	return &model.PlatformStats{Stats: stats}, nil
 }
 
+// Value is the resolver for the value field.
+func (r *seedResolver) Value(ctx context.Context, obj *idl.Seed) (*string, error) {
+	return nonEmpty(obj.Value), nil
+}
+
+// Path is the resolver for the path field.
+func (r *seedResolver) Path(ctx context.Context, obj *idl.Seed) (*string, error) {
+	return nonEmpty(obj.Path), nil
+}
+
+// Type is the resolver for the type field.
+func (r *seedResolver) Type(ctx context.Context, obj *idl.Seed) (*string, error) {
+	return nonEmpty(obj.Type), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *typeDefResolver) Kind(ctx context.Context, obj *idl.TypeDef) (model.TypeDefKind, error) {
+	return model.TypeDefKind(obj.Kind), nil
+}
+
+// Alias is the resolver for the alias field.
+func (r *typeDefResolver) Alias(ctx context.Context, obj *idl.TypeDef) (*string, error) {
+	return nonEmpty(obj.Alias), nil
+}
+
+// Serialization is the resolver for the serialization field.
+func (r *typeDefResolver) Serialization(ctx context.Context, obj *idl.TypeDef) (*string, error) {
+	return nonEmpty(obj.Serialization), nil
+}
+
+// Repr is the resolver for the repr field.
+func (r *typeDefResolver) Repr(ctx context.Context, obj *idl.TypeDef) (*string, error) {
+	return nonEmpty(obj.Repr), nil
+}
+
 // GithubID is the resolver for the githubId field.
 func (r *userResolver) GithubID(ctx context.Context, obj *models.User) (*int, error) {
 	if obj.IsLocal() {
@@ -313,6 +435,9 @@ func (r *userResolver) VersionCount(ctx context.Context, obj *models.User) (int,
 	return counts.Versions, err
 }
 
+// Generic returns GenericResolver implementation.
+func (r *Resolver) Generic() GenericResolver { return &genericResolver{r} }
+
 // IdlVersion returns IdlVersionResolver implementation.
 func (r *Resolver) IdlVersion() IdlVersionResolver { return &idlVersionResolver{r} }
 
@@ -321,11 +446,25 @@ func (r *Resolver) IdlVersionConnection() IdlVersionConnectionResolver {
 	return &idlVersionConnectionResolver{r}
 }
 
+// Instruction returns InstructionResolver implementation.
+func (r *Resolver) Instruction() InstructionResolver { return &instructionResolver{r} }
+
+// InstructionAccount returns InstructionAccountResolver implementation.
+func (r *Resolver) InstructionAccount() InstructionAccountResolver {
+	return &instructionAccountResolver{r}
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // PlatformStats returns PlatformStatsResolver implementation.
 func (r *Resolver) PlatformStats() PlatformStatsResolver { return &platformStatsResolver{r} }
+
+// Program returns ProgramResolver implementation.
+func (r *Resolver) Program() ProgramResolver { return &programResolver{r} }
+
+// ProgramError returns ProgramErrorResolver implementation.
+func (r *Resolver) ProgramError() ProgramErrorResolver { return &programErrorResolver{r} }
 
 // Project returns ProjectResolver implementation.
 func (r *Resolver) Project() ProjectResolver { return &projectResolver{r} }
@@ -338,16 +477,29 @@ func (r *Resolver) ProjectConnection() ProjectConnectionResolver {
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Seed returns SeedResolver implementation.
+func (r *Resolver) Seed() SeedResolver { return &seedResolver{r} }
+
+// TypeDef returns TypeDefResolver implementation.
+func (r *Resolver) TypeDef() TypeDefResolver { return &typeDefResolver{r} }
+
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	genericResolver              struct{ *Resolver }
 	idlVersionResolver           struct{ *Resolver }
 	idlVersionConnectionResolver struct{ *Resolver }
+	instructionResolver          struct{ *Resolver }
+	instructionAccountResolver   struct{ *Resolver }
 	mutationResolver             struct{ *Resolver }
 	platformStatsResolver        struct{ *Resolver }
+	programResolver              struct{ *Resolver }
+	programErrorResolver         struct{ *Resolver }
 	projectResolver              struct{ *Resolver }
 	projectConnectionResolver    struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
+	seedResolver                 struct{ *Resolver }
+	typeDefResolver              struct{ *Resolver }
 	userResolver                 struct{ *Resolver }
 )

@@ -3,6 +3,7 @@ CREATE TABLE idl_versions (
     project_id {{.ID}} NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     idl_json TEXT NOT NULL,
     cpi_md TEXT,
+    docs_generated BOOLEAN NOT NULL DEFAULT FALSE,
     version INTEGER NOT NULL CHECK (version >= 1),
     format TEXT NOT NULL CHECK (format IN ('ANCHOR_LEGACY', 'ANCHOR', 'CODAMA')),
     sha256 TEXT NOT NULL,

@@ -16,7 +16,11 @@ type IDLVersion struct {
 	// IDLJSON is the IDL as uploaded, less a leading UTF-8 byte order mark.
 	IDLJSON string  `bun:"idl_json,notnull"`
 	CpiMd   *string `bun:"cpi_md"`
-	Version int     `bun:"version,notnull"`
+	// DocsGenerated is set when the server wrote CpiMd from the IDL because
+	// the uploader sent no Markdown; such docs are regenerated when the
+	// project's known addresses change.
+	DocsGenerated bool `bun:"docs_generated,notnull"`
+	Version       int  `bun:"version,notnull"`
 	// Format is one of ANCHOR_LEGACY, ANCHOR and CODAMA.
 	Format string `bun:"format,notnull"`
 	// SHA256 is the lower-case hex SHA-256 of IDLJSON.

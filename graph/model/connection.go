@@ -89,3 +89,23 @@ func (f *IdlFormat) UnmarshalGQL(v any) error {
 
 	return nil
 }
+
+// TypeDefKind is the shape of a user-defined type in a program: the
+// GraphQL enum TypeKind.
+type TypeDefKind string
+
+// MarshalGQL writes the enum value.
+func (k TypeDefKind) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(string(k)))
+}
+
+// UnmarshalGQL reads the enum value.
+func (k *TypeDefKind) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok || (s != "STRUCT" && s != "ENUM" && s != "ALIAS") {
+		return fmt.Errorf("%v is not a TypeKind: use STRUCT, ENUM or ALIAS", v)
+	}
+
+	*k = TypeDefKind(s)
+	return nil
+}

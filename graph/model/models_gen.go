@@ -47,7 +47,7 @@ type ProjectFilter struct {
 type ProjectSocialsInput struct {
 	// A handle or an https URL on twitter.com or x.com.
 	Twitter graphql.Omittable[*string] `json:"twitter,omitempty"`
-	// An invite code or an https URL on discord.gg or discord.com.
+	// An https invite URL on discord.gg or discord.com.
 	Discord graphql.Omittable[*string] `json:"discord,omitempty"`
 	// A handle or an https URL on t.me or telegram.me.
 	Telegram graphql.Omittable[*string] `json:"telegram,omitempty"`

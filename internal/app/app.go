@@ -16,6 +16,8 @@ import (
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/config"
 	"github.com/orquestra/orquestra/internal/demo"
+	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -24,6 +26,16 @@ import (
 
 // ShutdownGrace is how long in-flight requests get to finish on shutdown.
 const ShutdownGrace = 15 * time.Second
+
+// Cache sizes, in entries. A parsed program takes several times its IDL's
+// size in memory, so with IDLs of up to 10 MiB the program cache is kept small.
+//
+// NOTE: the sizes count entries, not bytes; a server that hosts many
+// megabyte IDLs may want a byte budget instead.
+const (
+	ProgramCacheSize = 64
+	DocsCacheSize    = 64
+)
 
 // Run runs the command named by args[0] (serve when absent or a flag) until
 // ctx is cancelled or the command ends.
@@ -139,7 +151,8 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		return err
 	}
 
-	uploads := upload.NewService(store, nil)
+	programs, docs := idl.NewCache(ProgramCacheSize), docgen.NewCache(DocsCacheSize)
+	uploads := upload.NewService(store, programs, docs)
 	if cfg.Demo {
 		if err := loadDemo(ctx, store, uploads, log); err != nil {
 			return err
@@ -149,6 +162,8 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 	handler := server.New(server.Options{
 		Store:        store,
 		Uploads:      uploads,
+		Programs:     programs,
+		Docs:         docs,
 		Tokens:       issuer,
 		Log:          log,
 		Loaders:      loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},

@@ -62,7 +62,7 @@ func Load(ctx context.Context, store *storage.Store, uploads *upload.Service) (b
 func create(ctx context.Context, uploads *upload.Service, owner *models.User, p project) error {
 	var projectID string
 	for i, file := range p.files {
-		doc, err := read(file)
+		doc, err := read(uploads, file)
 		if err != nil {
 			return err
 		}
@@ -85,12 +85,12 @@ func create(ctx context.Context, uploads *upload.Service, owner *models.User, p 
 	return nil
 }
 
-func read(file string) (*upload.Document, error) {
+func read(uploads *upload.Service, file string) (*upload.Document, error) {
 	data, err := corpus.EmbeddedFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read embedded IDL %s: %w", file, err)
 	}
 
 	text := string(data)
-	return upload.Read(upload.Documents{IDL: upload.Source{String: &text}, IDLField: "demo", MarkdownField: "demo"})
+	return uploads.Read(upload.Documents{IDL: upload.Source{String: &text}, IDLField: "demo", MarkdownField: "demo"})
 }

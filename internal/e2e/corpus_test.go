@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
@@ -40,28 +41,37 @@ func send(t *testing.T, s *testserver.Server, token, mutation string, input map[
 	return s.Multipart(t, token, mutation, map[string]any{"input": input}, file)
 }
 
+// corpusProject is one corpus IDL uploaded as a project by its own owner,
+// since some files are versions of one program, which one owner may
+// register only once.
+type corpusProject struct {
+	file  corpus.File
+	owner string
+	token string
+}
+
 func TestCorpusUploadPublishReadDelete(t *testing.T) {
 	s := testserver.Start(t)
-	token := s.Token(t, "corpus-owner")
 	files := testIDLs(t)
 
-	projectIDs := make(map[string]corpus.File, len(files))
+	projects := make(map[string]corpusProject, len(files))
 	for i, f := range files {
-		id := uploadAndPublish(t, s, token, i, f)
-		projectIDs[id] = f
+		owner := fmt.Sprintf("corpus-%02d", i)
+		p := corpusProject{file: f, owner: owner, token: s.Token(t, owner)}
+		projects[uploadAndPublish(t, s, p.token, i, f)] = p
 	}
 
-	for id, f := range projectIDs {
-		checkProjectGraph(t, s, token, id, f)
+	for id, p := range projects {
+		checkProjectGraph(t, s, p.token, id, p)
 	}
 
-	seen := pageThroughProjects(t, s, token, 7)
+	seen := pageThroughProjects(t, s, "", 7)
 	require.Len(t, seen, len(files), "paging through projects found %d projects, want %d", len(seen), len(files))
-	for id := range projectIDs {
+	for id := range projects {
 		assert.Equal(t, 1, seen[id], "project %s seen %d times while paging", id, seen[id])
 	}
 
-	deleteProjectAndUser(t, s, token, projectIDs)
+	deleteProjectAndUsers(t, s, projects)
 }
 
 func uploadAndPublish(t *testing.T, s *testserver.Server, token string, i int, f corpus.File) string {
@@ -69,7 +79,8 @@ func uploadAndPublish(t *testing.T, s *testserver.Server, token string, i int, f
 	multipart := i%2 == 1
 	wantFormat := corpusFormats[corpus.Format(f.Name)]
 
-	input := map[string]any{"name": f.Name, "programId": programID(f.Name), "description": "corpus file " + f.Name}
+	programID := declaredProgramID(t, f.Data, f.Name)
+	input := map[string]any{"name": f.Name, "programId": programID, "description": "corpus file " + f.Name}
 	res := send(t, s, token, uploadMutation, input, f.Data, multipart)
 	var created uploaded
 	res.Decode(t, &created)
@@ -109,8 +120,9 @@ const projectGraphQuery = `query Project($id: ID!) {
   }
 }`
 
-func checkProjectGraph(t *testing.T, s *testserver.Server, token, id string, f corpus.File) {
+func checkProjectGraph(t *testing.T, s *testserver.Server, token, id string, cp corpusProject) {
 	t.Helper()
+	f := cp.file
 
 	var out struct {
 		Project struct {
@@ -149,7 +161,7 @@ func checkProjectGraph(t *testing.T, s *testserver.Server, token, id string, f c
 	p := out.Project
 	second := string(f.Data) + "\n"
 	assert.Equal(t, f.Name, p.Name, "project name")
-	assert.Equal(t, "corpus-owner", p.Owner.Username, "%s: owner", f.Name)
+	assert.Equal(t, cp.owner, p.Owner.Username, "%s: owner", f.Name)
 	assert.Equal(t, 2, p.LatestVersion.Version, "%s: latest version", f.Name)
 	assert.Equal(t, second, p.LatestVersion.IdlJSON, "%s: latest idlJson must be the uploaded bytes", f.Name)
 	assert.Equal(t, hashOf([]byte(second)), p.LatestVersion.SHA256, "%s: latest sha256", f.Name)
@@ -209,7 +221,7 @@ func pageThroughProjects(t *testing.T, s *testserver.Server, token string, pageS
 	}
 }
 
-func deleteProjectAndUser(t *testing.T, s *testserver.Server, token string, projects map[string]corpus.File) {
+func deleteProjectAndUsers(t *testing.T, s *testserver.Server, projects map[string]corpusProject) {
 	t.Helper()
 
 	var victim string
@@ -217,6 +229,7 @@ func deleteProjectAndUser(t *testing.T, s *testserver.Server, token string, proj
 		victim = id
 		break
 	}
+	token := projects[victim].token
 
 	res := s.Query(t, token, `mutation($id: ID!) { deleteProject(id: $id) }`, map[string]any{"id": victim})
 	var out struct{ DeleteProject string }
@@ -233,13 +246,12 @@ func deleteProjectAndUser(t *testing.T, s *testserver.Server, token string, proj
 	s.Query(t, token, `query($id: ID!) { project(id: $id) { id } }`, map[string]any{"id": victim}).Decode(t, &gone)
 	require.Nil(t, gone.Project, "a deleted project must be null")
 
-	require.NoError(t, s.Store.DeleteUser(t.Context(), s.UserID(t, "corpus-owner")), "delete user")
+	for _, p := range projects {
+		require.NoError(t, s.Store.DeleteUser(t.Context(), s.UserID(t, p.owner)), "delete user %s", p.owner)
+	}
 	counts = rowCounts(t, s)
 	for table, n := range counts {
-		if table == "users" {
-			continue
-		}
-		assert.Zero(t, n, "%s must be empty after deleting the only user", table)
+		assert.Zero(t, n, "%s must be empty after deleting every user", table)
 	}
 	requireNoOrphans(t, s)
 

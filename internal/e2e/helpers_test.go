@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/corpus"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/testserver"
 )
 
@@ -66,13 +67,28 @@ func createProject(t *testing.T, s *testserver.Server, token, name string, idl [
 	return out.UploadIdl.Project.ID
 }
 
-// smallIDL returns a small real IDL, present in every checkout.
+// smallIDL returns a small real IDL, present in every checkout, that
+// declares no program address, so that any program id fits it.
 func smallIDL(t *testing.T) []byte {
 	t.Helper()
 
-	data, err := corpus.EmbeddedFile("anchor-v030-lever.json")
-	require.NoError(t, err, "read embedded lever IDL")
+	data, err := corpus.EmbeddedFile("anchor-legacy-anchor-example-basic-2021.json")
+	require.NoError(t, err, "read embedded example IDL")
 	return data
+}
+
+// declaredProgramID returns the program address an IDL declares, or a
+// program id derived from seed when it declares none.
+func declaredProgramID(t *testing.T, data []byte, seed string) string {
+	t.Helper()
+
+	program, err := idl.Parse(data)
+	require.NoError(t, err, "parse IDL %s", seed)
+	if program.Address != "" {
+		return program.Address
+	}
+
+	return programID(seed)
 }
 
 // testIDLs returns the shared corpus when present, and the embedded one

@@ -50,7 +50,9 @@ func TestKnownAddressLifecycle(t *testing.T) {
 	token := s.Token(t, "owner")
 	id := createProject(t, s, token, "addresses", smallIDL(t), true)
 
-	var added struct{ AddKnownAddress struct{ ID, Label, Address string } }
+	var added struct {
+		AddKnownAddress struct{ ID, Label, Address string }
+	}
 	s.Query(t, token, `mutation($id: ID!) { addKnownAddress(projectId: $id, input: {label: " Treasury ", address: "11111111111111111111111111111111", description: "main"}) { id label address } }`,
 		map[string]any{"id": id}).Decode(t, &added)
 	assert.Equal(t, "Treasury", added.AddKnownAddress.Label, "the label is trimmed")
@@ -89,7 +91,9 @@ func TestCustomDocsOverrideAndReset(t *testing.T) {
 	id := created.UploadIdl.Project.ID
 
 	docs := func() (custom, docs *string) {
-		var out struct{ Project struct{ CustomDocs, Docs *string } }
+		var out struct {
+			Project struct{ CustomDocs, Docs *string }
+		}
 		s.Query(t, "", `query($id: ID!) { project(id: $id) { customDocs docs } }`, map[string]any{"id": id}).Decode(t, &out)
 		return out.Project.CustomDocs, out.Project.Docs
 	}
@@ -165,8 +169,8 @@ func TestUpdateProjectFields(t *testing.T) {
 
 	var out struct {
 		UpdateProject struct {
-			Name, Description   string
-			IsPublic            bool
+			Name, Description    string
+			IsPublic             bool
 			CreatedAt, UpdatedAt string
 		}
 	}

@@ -96,3 +96,18 @@ func (c *Cache) add(key string, prog *Program) {
 		delete(c.entries, oldest.Value.(*cacheEntry).key)
 	}
 }
+
+// Lookup returns the program cached under sha256 without parsing, so that
+// callers can skip loading the IDL bytes when the program is cached.
+func (c *Cache) Lookup(sha256 string) (*Program, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	elem, ok := c.entries[sha256]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(elem)
+
+	return elem.Value.(*cacheEntry).prog, true
+}

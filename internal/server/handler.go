@@ -18,6 +18,8 @@ import (
 
 	"github.com/orquestra/orquestra/graph"
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/request"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -26,11 +28,13 @@ import (
 
 // Options configure the handler.
 type Options struct {
-	Store   *storage.Store
-	Uploads *upload.Service
-	Tokens  *auth.Tokens
-	Log     *slog.Logger
-	Loaders loader.Options
+	Store    *storage.Store
+	Uploads  *upload.Service
+	Programs *idl.Cache
+	Docs     *docgen.Cache
+	Tokens   *auth.Tokens
+	Log      *slog.Logger
+	Loaders  loader.Options
 	// MaxBodyBytes caps a request body; multipart uploads included.
 	MaxBodyBytes int64
 }
@@ -63,9 +67,11 @@ func New(opts Options) http.Handler {
 
 func newGraphQL(opts Options) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
-		Store:   opts.Store,
-		Uploads: opts.Uploads,
-		Log:     opts.Log,
+		Store:    opts.Store,
+		Uploads:  opts.Uploads,
+		Log:      opts.Log,
+		Programs: opts.Programs,
+		Docs:     opts.Docs,
 	}}))
 
 	srv.AddTransport(transport.Options{})

@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -77,12 +79,15 @@ func Start(t testing.TB) *Server {
 	tokens, err := auth.NewTokens([]byte(secret), time.Hour)
 	require.NoError(t, err, "create token issuer")
 
+	programs, docs := idl.NewCache(16), docgen.NewCache(16)
 	handler := server.New(server.Options{
-		Store:   store,
-		Uploads: upload.NewService(store, nil),
-		Tokens:  tokens,
-		Log:     log,
-		Loaders: loader.DefaultOptions,
+		Store:    store,
+		Uploads:  upload.NewService(store, programs, docs),
+		Programs: programs,
+		Docs:     docs,
+		Tokens:   tokens,
+		Log:      log,
+		Loaders:  loader.DefaultOptions,
 	})
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)

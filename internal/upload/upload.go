@@ -1,6 +1,6 @@
 // Package upload turns an uploaded IDL and its optional Markdown into a
-// stored version: it reads them within their size limits, checks the IDL,
-// hashes it, documents it and hands the rows to storage.
+// stored version: it reads them within their size limits, validates and
+// parses the IDL, hashes it, documents it and hands the rows to storage.
 package upload
 
 import (
@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orquestra/orquestra/internal/apperr"
+	"github.com/orquestra/orquestra/internal/docgen"
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/models"
@@ -40,45 +41,44 @@ func (s Source) empty() bool {
 // input field names to blame in errors.
 type Documents struct {
 	IDL           Source
-	IDLFile       bool
 	Markdown      Source
-	FieldPrefix   string
 	IDLField      string
 	MarkdownField string
 }
 
-// Document is a checked IDL ready to store.
+// Document is a validated IDL ready to store.
 type Document struct {
+	// JSON is the IDL exactly as uploaded.
 	JSON     []byte
 	SHA256   string
-	Format   idl.Format
+	Program  *idl.Program
 	Markdown *string
 }
 
-// Documenter writes Markdown docs for an IDL, for versions uploaded without
-// their own. It returns nil when it cannot document the IDL.
-type Documenter func(ctx context.Context, doc *Document, projectID string) *string
-
-// Service stores uploaded IDL versions.
+// Service validates and stores uploaded IDL versions.
 type Service struct {
-	store *storage.Store
-	docs  Documenter
+	store    *storage.Store
+	programs *idl.Cache
+	docs     *docgen.Cache
 }
 
-// NewService returns an upload service. docs may be nil: versions uploaded
-// without Markdown then have none.
-func NewService(store *storage.Store, docs Documenter) *Service {
-	return &Service{store: store, docs: docs}
+// NewService returns an upload service that parses through programs and
+// documents through docs.
+func NewService(store *storage.Store, programs *idl.Cache, docs *docgen.Cache) *Service {
+	return &Service{store: store, programs: programs, docs: docs}
 }
 
-// Read reads and checks an upload's documents.
-func Read(in Documents) (*Document, error) {
+// Read reads, validates and parses an upload's documents.
+func (s *Service) Read(in Documents) (*Document, error) {
 	raw, err := readIDL(in)
 	if err != nil {
 		return nil, err
 	}
 
-	format, err := idl.Detect(raw)
+	sum := sha256.Sum256(raw)
+	hash := hex.EncodeToString(sum[:])
+
+	program, err := s.programs.Parse(hash, raw)
 	var invalid *idl.InvalidError
 	if errors.As(err, &invalid) {
 		return nil, invalidIDL(in.IDLField, invalid)
@@ -92,13 +92,12 @@ func Read(in Documents) (*Document, error) {
 		return nil, err
 	}
 
-	sum := sha256.Sum256(raw)
-	return &Document{JSON: raw, SHA256: hex.EncodeToString(sum[:]), Format: format, Markdown: markdown}, nil
+	return &Document{JSON: raw, SHA256: hash, Program: program, Markdown: markdown}, nil
 }
 
 func readIDL(in Documents) ([]byte, error) {
 	if in.IDL.empty() {
-		return nil, apperr.Field(in.IDLField, "no IDL given: send it as the file %s or as the JSON string %sidlJson", in.IDLField, in.FieldPrefix)
+		return nil, apperr.Field(in.IDLField, "no IDL given: send it as the file input.idl or as the JSON string input.idlJson")
 	}
 	if in.IDL.File != nil && in.IDL.String != nil {
 		return nil, apperr.Field(in.IDLField, "both a file and a JSON string were given: send the IDL once")
@@ -109,8 +108,11 @@ func readIDL(in Documents) ([]byte, error) {
 		return nil, err
 	}
 
-	// A byte order mark is not JSON; editors on some systems add one.
-	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	// The stored bytes are the uploaded bytes, so a byte order mark would be
+	// served back to every client; editors can save without one.
+	if bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+		return nil, apperr.Field(in.IDLField, "the IDL starts with a UTF-8 byte order mark: save it as UTF-8 without a BOM")
+	}
 	if !utf8.Valid(raw) {
 		return nil, apperr.Field(in.IDLField, "the IDL is not valid UTF-8: save it as UTF-8 JSON")
 	}
@@ -118,7 +120,8 @@ func readIDL(in Documents) ([]byte, error) {
 	return raw, nil
 }
 
-// ReadMarkdown reads and checks an upload's Markdown; it returns nil when none was sent.
+// ReadMarkdown reads and checks an upload's Markdown; it returns nil when
+// none was sent.
 func ReadMarkdown(in Documents) (*string, error) {
 	if in.Markdown.empty() {
 		return nil, nil
@@ -175,9 +178,20 @@ func invalidIDL(field string, err *idl.InvalidError) error {
 	return &apperr.Error{Kind: apperr.Invalid, Field: field, Message: err.Error() + ": fix the IDL and upload it again", Problems: problems}
 }
 
+// CheckAddress rejects an IDL that declares a program address other than
+// the project's program id.
+func CheckAddress(doc *Document, field, programID string) error {
+	declared := doc.Program.Address
+	if declared == "" || declared == programID {
+		return nil
+	}
+
+	return apperr.Field(field, "the IDL declares program address %s but the program id is %s: upload the IDL of program %s, or use %s as the program id", declared, programID, programID, declared)
+}
+
 // CreateProject stores a new project with doc as its version 1.
 func (s *Service) CreateProject(ctx context.Context, p models.Project, doc *Document) (*models.Project, *models.IDLVersion, error) {
-	in := &storage.NewProject{Project: p, Version: s.version(ctx, doc, "")}
+	in := &storage.NewProject{Project: p, Version: s.version(doc, nil)}
 	if err := s.store.CreateProject(ctx, in); err != nil {
 		return nil, nil, err
 	}
@@ -189,7 +203,12 @@ func (s *Service) CreateProject(ctx context.Context, p models.Project, doc *Docu
 // the latest version's, sent without different Markdown, returns the
 // latest version and adds nothing.
 func (s *Service) Publish(ctx context.Context, projectID string, doc *Document) (*models.IDLVersion, error) {
-	v := s.version(ctx, doc, projectID)
+	addresses, err := s.store.KnownAddressesOfProjects(ctx, []string{projectID})
+	if err != nil {
+		return nil, err
+	}
+
+	v := s.version(doc, addresses[projectID])
 	v.ProjectID = projectID
 
 	keep := func(latest *models.IDLVersion) bool {
@@ -202,17 +221,35 @@ func (s *Service) Publish(ctx context.Context, projectID string, doc *Document) 
 	return &v, nil
 }
 
-func (s *Service) version(ctx context.Context, doc *Document, projectID string) models.IDLVersion {
-	markdown := doc.Markdown
-	if markdown == nil && s.docs != nil {
-		markdown = s.docs(ctx, doc, projectID)
-	}
-
-	return models.IDLVersion{
+// version builds the row of a version, with docs generated from the IDL
+// when the uploader sent no Markdown.
+func (s *Service) version(doc *Document, addresses []models.KnownAddress) models.IDLVersion {
+	v := models.IDLVersion{
 		IDLJSON:   string(doc.JSON),
-		CpiMd:     markdown,
-		Format:    string(doc.Format),
+		CpiMd:     doc.Markdown,
+		Format:    string(doc.Program.Format),
 		SHA256:    doc.SHA256,
 		SizeBytes: len(doc.JSON),
 	}
+
+	if v.CpiMd == nil {
+		text := string(s.docs.Generate(doc.SHA256, doc.Program, DocAddresses(addresses)))
+		v.CpiMd, v.DocsGenerated = &text, true
+	}
+
+	return v
+}
+
+// DocAddresses converts known addresses for the docs generator.
+func DocAddresses(rows []models.KnownAddress) []docgen.Address {
+	addresses := make([]docgen.Address, len(rows))
+	for i, row := range rows {
+		description := ""
+		if row.Description != nil {
+			description = *row.Description
+		}
+		addresses[i] = docgen.Address{Label: row.Label, Address: row.Address, Description: description}
+	}
+
+	return addresses
 }
