@@ -1,0 +1,133 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/app"
+)
+
+func noEnv(string) string { return "" }
+
+func TestTokenPrintsJWTAsLastLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "token.db")
+
+	var first, second bytes.Buffer
+	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", db, "alice"}, noEnv, &first, io.Discard), "first token")
+	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", db, "alice"}, noEnv, &second, io.Discard), "second token")
+
+	for _, out := range []string{first.String(), second.String()} {
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		token := lines[len(lines)-1]
+		assert.Len(t, strings.Split(token, "."), 3, "the last line is a JWT: %q", token)
+	}
+}
+
+func TestTokenRejectsBadUsername(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "token.db")
+
+	err := app.Run(context.Background(), []string{"token", "-db", db, "-not valid-"}, noEnv, io.Discard, io.Discard)
+	require.Error(t, err, "an invalid username is rejected")
+	assert.Contains(t, err.Error(), "-not valid-", "the error names the username")
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "migrate.db")
+
+	for i := 0; i < 2; i++ {
+		require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", db}, noEnv, io.Discard, io.Discard), "migrate run %d", i+1)
+	}
+}
+
+func TestEnvironmentFillsUnsetFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "env.db")
+	env := map[string]string{"ORQUESTRA_DB": db, "ORQUESTRA_LOG_LEVEL": "nonsense"}
+
+	err := app.Run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	require.Error(t, err, "an invalid ORQUESTRA_LOG_LEVEL is rejected")
+	assert.Contains(t, err.Error(), "nonsense", "the error names the value")
+
+	err = app.Run(context.Background(), []string{"migrate", "-log-level", "warn"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	require.NoError(t, err, "the flag wins over the variable")
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err, "find a free port")
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+
+	return addr
+}
+
+func TestServeDemoAndShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "demo.db")
+
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"-addr", addr, "-db", db, "-demo"}, noEnv, io.Discard, io.Discard)
+	}()
+
+	base := "http://" + addr
+	require.Eventually(t, func() bool {
+		res, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, 20*time.Second, 20*time.Millisecond, "the server becomes ready")
+
+	res, err := http.Get(base + "/")
+	require.NoError(t, err, "GET /")
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "GraphiQL status")
+	assert.Contains(t, strings.ToLower(string(page)), "graphiql", "GET / serves GraphiQL")
+
+	body := strings.NewReader(`{"query": "{ projects { totalCount edges { node { name owner { username } latestVersion { program { name } } } } } }"}`)
+	res, err = http.Post(base+"/query", "application/json", body)
+	require.NoError(t, err, "POST /query")
+	var out struct {
+		Data struct {
+			Projects struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						Name  string
+						Owner struct{ Username string }
+					}
+				}
+			}
+		}
+		Errors []any
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out), "decode demo query")
+	res.Body.Close()
+	assert.Empty(t, out.Errors, "demo query errors")
+	assert.GreaterOrEqual(t, out.Data.Projects.TotalCount, 5, "demo projects loaded")
+	assert.Equal(t, "demo", out.Data.Projects.Edges[0].Node.Owner.Username, "demo owner")
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err, "serve returns cleanly on shutdown")
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop within 20 s of cancellation")
+	}
+}
