@@ -143,4 +143,3 @@ func TestUnreadableStoredIDLAffectsOnlyItsField(t *testing.T) {
 		}
 	}
 }
-
