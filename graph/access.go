@@ -15,16 +15,19 @@ func (r *Resolver) visibleProject(ctx context.Context, id string) (*models.Proje
 	if err != nil {
 		return nil, err
 	}
-	if !auth.CanRead(ctx, project) {
+	if !auth.Can(ctx, auth.ActionReadProject, auth.ProjectResource(project)) {
 		return nil, apperr.New(apperr.NotFound, "project %s not found", id)
 	}
 
 	return project, nil
 }
 
-// ownedProject returns a project the caller owns.
-func (r *Resolver) ownedProject(ctx context.Context, id string) (*models.Project, error) {
-	if _, err := auth.RequireUser(ctx); err != nil {
+// authorizedProject returns the project with the given id when the caller
+// may perform action on it. Callers and keys that may not are rejected
+// before the project is loaded, so their error is the same whether or not
+// it exists.
+func (r *Resolver) authorizedProject(ctx context.Context, action auth.Action, id string) (*models.Project, error) {
+	if err := auth.AuthorizeProjectID(ctx, action, id); err != nil {
 		return nil, err
 	}
 
@@ -32,7 +35,7 @@ func (r *Resolver) ownedProject(ctx context.Context, id string) (*models.Project
 	if err != nil {
 		return nil, err
 	}
-	if err := auth.RequireOwner(ctx, project); err != nil {
+	if err := auth.Authorize(ctx, action, auth.ProjectResource(project)); err != nil {
 		return nil, err
 	}
 

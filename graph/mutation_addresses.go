@@ -12,7 +12,7 @@ import (
 )
 
 func (r *Resolver) addKnownAddress(ctx context.Context, projectID string, in model.KnownAddressInput) (*models.KnownAddress, error) {
-	project, err := r.ownedProject(ctx, projectID)
+	project, err := r.authorizedProject(ctx, auth.ActionEditProject, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func fillKnownAddress(row *models.KnownAddress, in model.KnownAddressInput) erro
 // ownedKnownAddress returns a known address of a project the caller owns.
 // Addresses of projects the caller cannot see are NOT_FOUND.
 func (r *Resolver) ownedKnownAddress(ctx context.Context, id string) (*models.KnownAddress, error) {
-	if _, err := auth.RequireUser(ctx); err != nil {
+	if err := auth.AuthorizeCaller(ctx, auth.ActionEditProject); err != nil {
 		return nil, err
 	}
 
@@ -82,7 +82,7 @@ func (r *Resolver) ownedKnownAddress(ctx context.Context, id string) (*models.Kn
 		return nil, err
 	}
 
-	if _, err := r.ownedProject(ctx, row.ProjectID); err != nil {
+	if _, err := r.authorizedProject(ctx, auth.ActionEditProject, row.ProjectID); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return nil, apperr.New(apperr.NotFound, "known address %s not found", id)
 		}

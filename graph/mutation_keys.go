@@ -12,7 +12,7 @@ import (
 )
 
 func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput) (*model.CreatedAPIKey, error) {
-	project, err := r.ownedProject(ctx, in.ProjectID)
+	project, err := r.authorizedProject(ctx, auth.ActionManageKeys, in.ProjectID)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (r *Resolver) rotateAPIKey(ctx context.Context, id string) (*model.CreatedA
 // ownedAPIKey returns a key of a project the caller owns. Keys of projects
 // the caller cannot see are NOT_FOUND.
 func (r *Resolver) ownedAPIKey(ctx context.Context, id string) (*models.APIKey, error) {
-	if _, err := auth.RequireUser(ctx); err != nil {
+	if err := auth.AuthorizeCaller(ctx, auth.ActionManageKeys); err != nil {
 		return nil, err
 	}
 
@@ -69,7 +69,7 @@ func (r *Resolver) ownedAPIKey(ctx context.Context, id string) (*models.APIKey, 
 		return nil, err
 	}
 
-	if _, err := r.ownedProject(ctx, key.ProjectID); err != nil {
+	if _, err := r.authorizedProject(ctx, auth.ActionManageKeys, key.ProjectID); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return nil, apperr.New(apperr.NotFound, "API key %s not found", id)
 		}

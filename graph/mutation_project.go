@@ -14,6 +14,9 @@ import (
 )
 
 func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*model.UploadIdlPayload, error) {
+	if err := auth.Authorize(ctx, auth.ActionCreateProject, auth.Resource{}); err != nil {
+		return nil, err
+	}
 	user, err := auth.RequireUser(ctx)
 	if err != nil {
 		return nil, err
@@ -47,7 +50,7 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 }
 
 func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVersionInput) (*models.IDLVersion, error) {
-	project, err := r.ownedProject(ctx, in.ProjectID)
+	project, err := r.authorizedProject(ctx, auth.ActionPublish, in.ProjectID)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +96,7 @@ func docsField(file *graphql.Upload) string {
 }
 
 func (r *Resolver) updateProject(ctx context.Context, id string, in model.UpdateProjectInput) (*models.Project, error) {
-	project, err := r.ownedProject(ctx, id)
+	project, err := r.authorizedProject(ctx, auth.ActionEditProject, id)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +122,7 @@ func (r *Resolver) updateProject(ctx context.Context, id string, in model.Update
 }
 
 func (r *Resolver) setCustomDocs(ctx context.Context, projectID string, markdown *string) (*models.Project, error) {
-	project, err := r.ownedProject(ctx, projectID)
+	project, err := r.authorizedProject(ctx, auth.ActionEditProject, projectID)
 	if err != nil {
 		return nil, err
 	}

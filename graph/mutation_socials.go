@@ -6,13 +6,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/orquestra/orquestra/graph/model"
+	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/input"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/models"
 )
 
 func (r *Resolver) setProjectSocials(ctx context.Context, projectID string, in model.ProjectSocialsInput) (*models.ProjectSocials, error) {
-	project, err := r.ownedProject(ctx, projectID)
+	project, err := r.authorizedProject(ctx, auth.ActionEditProject, projectID)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func (r *mutationResolver) UpdateProject(ctx context.Context, id string, input m
 
 // DeleteProject is the resolver for the deleteProject field.
 func (r *mutationResolver) DeleteProject(ctx context.Context, id string) (string, error) {
-	project, err := r.ownedProject(ctx, id)
+	project, err := r.authorizedProject(ctx, auth.ActionDeleteProject, id)
 	if err != nil {
 		return "", err
 	}
@@ -279,7 +279,7 @@ func (r *projectResolver) VersionCount(ctx context.Context, obj *models.Project)
 
 // APIKeys is the resolver for the apiKeys field.
 func (r *projectResolver) APIKeys(ctx context.Context, obj *models.Project) ([]*models.APIKey, error) {
-	if err := auth.RequireProjectOwnerForKeys(ctx, obj); err != nil {
+	if err := auth.Authorize(ctx, auth.ActionListKeys, auth.ProjectResource(obj)); err != nil {
 		return nil, err
 	}
 
@@ -411,7 +411,7 @@ func (r *userResolver) GithubID(ctx context.Context, obj *models.User) (*int, er
 
 // Email is the resolver for the email field.
 func (r *userResolver) Email(ctx context.Context, obj *models.User) (*string, error) {
-	if !auth.CanSeeEmail(ctx, obj) {
+	if !auth.Can(ctx, auth.ActionReadEmail, auth.UserResource(obj)) {
 		return nil, nil
 	}
 

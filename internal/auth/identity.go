@@ -16,6 +16,8 @@ type Identity struct {
 	User *models.User
 	// KeyProjectID is the project of the API key the caller used, or empty.
 	KeyProjectID string
+	// KeyID is the id of the API key the caller used, or empty.
+	KeyID string
 }
 
 // UserID returns the signed-in user's id, or "" for other callers.

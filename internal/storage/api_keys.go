@@ -84,3 +84,32 @@ func (s *Store) DeleteAPIKey(ctx context.Context, id string) error {
 
 	return nil
 }
+
+// APIKeyByHash returns the key whose stored hash is hash. Revoked keys have
+// no row and rotated keys a different hash, so both are NotFound.
+func (s *Store) APIKeyByHash(ctx context.Context, hash string) (*models.APIKey, error) {
+	key := new(models.APIKey)
+	if err := s.read.NewSelect().Model(key).Where("k.key = ?", hash).Scan(ctx); err != nil {
+		return nil, notFound(err, "API key not found")
+	}
+
+	return key, nil
+}
+
+// MarkAPIKeyUsed sets a key's last_used to now unless it is already later
+// than staleBefore, so that concurrent requests write it once. Both times
+// must be in UTC: SQLite compares the stored texts.
+func (s *Store) MarkAPIKeyUsed(ctx context.Context, id string, now, staleBefore time.Time) error {
+	_, err := s.write.NewUpdate().Model((*models.APIKey)(nil)).
+		Set("last_used = ?", now).
+		Where("id = ?", id).
+		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Where("last_used IS NULL").WhereOr("last_used <= ?", staleBefore)
+		}).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("mark API key %s used: %w", id, err)
+	}
+
+	return nil
+}

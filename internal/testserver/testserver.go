@@ -155,6 +155,22 @@ func (r *Response) Decode(t testing.TB, v any) {
 func (s *Server) Query(t testing.TB, token, query string, variables map[string]any) *Response {
 	t.Helper()
 
+	return s.QueryAs(t, Credentials{Token: token}, query, variables)
+}
+
+// Credentials are the session token and API key of a request. The zero
+// value is an anonymous caller, and setting both fields sends both headers.
+type Credentials struct {
+	// Token is a session token, sent as Authorization: Bearer.
+	Token string
+	// APIKey is a project's API key, sent as X-API-Key.
+	APIKey string
+}
+
+// QueryAs sends a GraphQL request as JSON with the given credentials.
+func (s *Server) QueryAs(t testing.TB, c Credentials, query string, variables map[string]any) *Response {
+	t.Helper()
+
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	require.NoError(t, err, "encode request")
 
@@ -162,7 +178,7 @@ func (s *Server) Query(t testing.TB, token, query string, variables map[string]a
 	require.NoError(t, err, "build request")
 	req.Header.Set("Content-Type", "application/json")
 
-	return s.Do(t, req, token)
+	return s.DoAs(t, req, c)
 }
 
 // File is a file of a multipart request, sent for the variable at Path
@@ -176,6 +192,13 @@ type File struct {
 // Multipart sends a GraphQL multipart request: the operation, a map from
 // part names to variable paths, then the files.
 func (s *Server) Multipart(t testing.TB, token, query string, variables map[string]any, files ...File) *Response {
+	t.Helper()
+
+	return s.MultipartAs(t, Credentials{Token: token}, query, variables, files...)
+}
+
+// MultipartAs is Multipart with the given credentials.
+func (s *Server) MultipartAs(t testing.TB, c Credentials, query string, variables map[string]any, files ...File) *Response {
 	t.Helper()
 
 	var body bytes.Buffer
@@ -205,7 +228,7 @@ func (s *Server) Multipart(t testing.TB, token, query string, variables map[stri
 	require.NoError(t, err, "build request")
 	req.Header.Set("Content-Type", w.FormDataContentType())
 
-	return s.Do(t, req, token)
+	return s.DoAs(t, req, c)
 }
 
 func partName(i int) string {
@@ -216,8 +239,18 @@ func partName(i int) string {
 func (s *Server) Do(t testing.TB, req *http.Request, token string) *Response {
 	t.Helper()
 
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	return s.DoAs(t, req, Credentials{Token: token})
+}
+
+// DoAs sends a request with the given credentials and decodes the response.
+func (s *Server) DoAs(t testing.TB, req *http.Request, c Credentials) *Response {
+	t.Helper()
+
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if c.APIKey != "" {
+		req.Header.Set("X-API-Key", c.APIKey)
 	}
 
 	res, err := s.client.Do(req)
