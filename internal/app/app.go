@@ -20,6 +20,7 @@ import (
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
+	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/internal/upload"
 )
@@ -168,6 +169,7 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		Log:          log,
 		Loaders:      loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},
 		MaxBodyBytes: cfg.MaxBodyBytes,
+		SignIn:       signin.New(cfg.SignIn, store, issuer, log),
 	})
 
 	return listenAndServe(ctx, cfg.Addr, handler, log, ready)

@@ -13,6 +13,7 @@ import (
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
+	"github.com/orquestra/orquestra/internal/signin"
 )
 
 // Config is the complete configuration of one command.
@@ -26,6 +27,8 @@ type Config struct {
 	LogFormat    string
 	LoaderWait   time.Duration
 	MaxBodyBytes int64
+	// SignIn configures sign-in with GitHub.
+	SignIn signin.Config
 	// Args are the arguments left after the flags, such as a username.
 	Args []string
 }
@@ -47,6 +50,13 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json (ORQUESTRA_LOG_FORMAT)")
 	fs.DurationVar(&cfg.LoaderWait, "loader-wait", loader.DefaultOptions.Wait, "how long a dataloader collects keys before it queries (ORQUESTRA_LOADER_WAIT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted, in bytes (ORQUESTRA_MAX_BODY_BYTES)")
+
+	fs.StringVar(&cfg.SignIn.ClientID, "github-client-id", "", "client id of the GitHub OAuth app; empty turns sign-in with GitHub off (ORQUESTRA_GITHUB_CLIENT_ID)")
+	fs.StringVar(&cfg.SignIn.ClientSecret, "github-client-secret", "", "client secret of the GitHub OAuth app (ORQUESTRA_GITHUB_CLIENT_SECRET)")
+	fs.StringVar(&cfg.SignIn.AuthURL, "github-auth-url", signin.DefaultAuthURL, "GitHub's OAuth authorize URL (ORQUESTRA_GITHUB_AUTH_URL)")
+	fs.StringVar(&cfg.SignIn.TokenURL, "github-token-url", signin.DefaultTokenURL, "GitHub's OAuth access token URL (ORQUESTRA_GITHUB_TOKEN_URL)")
+	fs.StringVar(&cfg.SignIn.APIURL, "github-api-url", signin.DefaultAPIURL, "GitHub's REST API base URL (ORQUESTRA_GITHUB_API_URL)")
+	fs.StringVar(&cfg.SignIn.FrontendURL, "frontend-url", "", "front-end URL that sign-in redirects to with #token=...; empty returns the token as JSON (ORQUESTRA_FRONTEND_URL)")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -94,6 +104,10 @@ func (c *Config) finish(logLevel string) error {
 	}
 	if c.MaxBodyBytes < 1<<20 {
 		return fmt.Errorf("max-body-bytes is %d: allow at least 1 MiB (1048576)", c.MaxBodyBytes)
+	}
+
+	if err := c.SignIn.Validate(); err != nil {
+		return err
 	}
 
 	return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/request"
+	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/internal/upload"
 )
@@ -37,6 +38,9 @@ type Options struct {
 	Loaders  loader.Options
 	// MaxBodyBytes caps a request body; multipart uploads included.
 	MaxBodyBytes int64
+	// SignIn serves GET /auth/github and its callback; nil turns sign-in
+	// off, and both routes then respond with 503.
+	SignIn *signin.GitHub
 }
 
 // DefaultMaxBodyBytes fits a 10 MiB IDL and 5 MiB of Markdown, escaped as
@@ -60,6 +64,8 @@ func New(opts Options) http.Handler {
 	mux.Handle("/query", api)
 	mux.Handle("GET /{$}", graphiQL())
 	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /auth/github", opts.SignIn.Start)
+	mux.HandleFunc("GET /auth/github/callback", opts.SignIn.Callback)
 	mux.Handle("GET /readyz", readyz(opts.Store))
 
 	return request.Middleware(logRequests(opts.Log, mux))

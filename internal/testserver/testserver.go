@@ -24,6 +24,7 @@ import (
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
+	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/internal/upload"
 )
@@ -57,9 +58,23 @@ func (b *SyncBuffer) String() string {
 	return b.buf.String()
 }
 
+// Options are the settings of a test server that Start leaves at their
+// defaults.
+type Options struct {
+	// SignIn configures sign-in with GitHub; an empty ClientID turns it off.
+	SignIn signin.Config
+}
+
 // Start opens a new database in a temporary folder, migrates it and serves
 // the handler until the test ends.
 func Start(t testing.TB) *Server {
+	t.Helper()
+
+	return StartWith(t, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 
 	ctx := context.Background()
@@ -88,6 +103,7 @@ func Start(t testing.TB) *Server {
 		Tokens:   tokens,
 		Log:      log,
 		Loaders:  loader.DefaultOptions,
+		SignIn:   signin.New(opts.SignIn, store, tokens, log),
 	})
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
