@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -19,6 +22,10 @@ import (
 // internalCode is the extensions.code of every error that is not the
 // client's to fix.
 const internalCode = "INTERNAL_SERVER_ERROR"
+
+// codeTooManyTokens marks a document over the parser's token limit, which
+// gqlgen reports as a plain parse error.
+const codeTooManyTokens = "TOO_MANY_TOKENS"
 
 // gqlgen's own codes, renamed to ours.
 var gqlgenCodes = map[string]string{
@@ -36,6 +43,7 @@ var gqlgenCodes = map[string]string{
 var statusOf = map[apperr.Kind]int{
 	apperr.TooLarge:    http.StatusRequestEntityTooLarge,
 	apperr.RateLimited: http.StatusTooManyRequests,
+	apperr.Timeout:     http.StatusServiceUnavailable,
 }
 
 // ErrorPresenter turns every error into a client error with an
@@ -44,29 +52,45 @@ var statusOf = map[apperr.Kind]int{
 // the request id, so that no SQL, path or secret reaches the client.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if gqlErr.Extensions == nil {
-			gqlErr.Extensions = map[string]any{}
-		}
-
-		if e, ok := apperr.As(err); ok {
-			return presentKnown(ctx, gqlErr, e)
-		}
-
+		gqlErr := present(ctx, log, err)
 		if code, ok := gqlErr.Extensions["code"].(string); ok {
-			gqlErr.Extensions["code"] = renameCode(code)
-			return gqlErr
+			request.FromContext(ctx).AddCode(code)
 		}
 
-		var inner *gqlerror.Error
-		if errors.As(err, &inner) && inner.Unwrap() == nil {
-			// A GraphQL error of the request itself, such as a variable of the wrong type.
-			gqlErr.Extensions["code"] = string(apperr.Invalid)
-			return gqlErr
-		}
-
-		return presentInternal(ctx, log, gqlErr, err)
+		return gqlErr
 	}
+}
+
+func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = apperr.New(apperr.Timeout, "the request took longer than the server allows: ask for less, or try again later")
+	}
+	if e, ok := apperr.As(err); ok {
+		return presentKnown(ctx, gqlErr, e)
+	}
+
+	if code, ok := gqlErr.Extensions["code"].(string); ok {
+		gqlErr.Extensions["code"] = renameCode(code)
+		if strings.Contains(gqlErr.Message, "exceeded token limit") {
+			gqlErr.Extensions["code"] = codeTooManyTokens
+			gqlErr.Message += ": send a shorter document"
+		}
+		return gqlErr
+	}
+
+	var inner *gqlerror.Error
+	if errors.As(err, &inner) && inner.Unwrap() == nil {
+		// A GraphQL error of the request itself, such as a variable of the wrong type.
+		gqlErr.Extensions["code"] = string(apperr.Invalid)
+		return gqlErr
+	}
+
+	return presentInternal(ctx, log, gqlErr, err)
 }
 
 func renameCode(code string) string {
@@ -88,6 +112,11 @@ func presentKnown(ctx context.Context, gqlErr *gqlerror.Error, e *apperr.Error) 
 	}
 	if status, ok := statusOf[e.Kind]; ok {
 		request.FromContext(ctx).SetStatus(status)
+	}
+	if e.RetryAfter > 0 {
+		seconds := int(math.Ceil(e.RetryAfter.Seconds()))
+		gqlErr.Extensions["retryAfter"] = seconds
+		request.FromContext(ctx).SetHeader("Retry-After", strconv.Itoa(seconds))
 	}
 
 	return gqlErr

@@ -21,6 +21,9 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 	if err != nil {
 		return nil, err
 	}
+	if err := r.allowUpload(ctx); err != nil {
+		return nil, err
+	}
 
 	project := models.Project{UserID: user.ID, IsPublic: in.IsPublic == nil || *in.IsPublic}
 	if project.Name, err = input.ProjectName("input.name", in.Name); err != nil {
@@ -52,6 +55,9 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVersionInput) (*models.IDLVersion, error) {
 	project, err := r.authorizedProject(ctx, auth.ActionPublish, in.ProjectID)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.allowUpload(ctx); err != nil {
 		return nil, err
 	}
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orquestra/orquestra/internal/docgen"
 	"github.com/orquestra/orquestra/internal/idl"
+	"github.com/orquestra/orquestra/internal/ratelimit"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/internal/upload"
 )
@@ -23,4 +24,6 @@ type Resolver struct {
 	Programs *idl.Cache
 	// Docs caches generated Markdown by IDL hash and known addresses.
 	Docs *docgen.Cache
+	// UploadLimiter rate-limits uploadIdl and publishIdlVersion per caller.
+	UploadLimiter *ratelimit.Limiter
 }

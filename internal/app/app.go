@@ -161,15 +161,16 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 	}
 
 	handler := server.New(server.Options{
-		Store:        store,
-		Uploads:      uploads,
-		Programs:     programs,
-		Docs:         docs,
-		Tokens:       issuer,
-		Log:          log,
-		Loaders:      loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		SignIn:       signin.New(cfg.SignIn, store, issuer, log),
+		Store:       store,
+		Uploads:     uploads,
+		Programs:    programs,
+		Docs:        docs,
+		Tokens:      issuer,
+		Log:         log,
+		Loaders:     loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},
+		Limits:      cfg.Limits,
+		CORSOrigins: cfg.CORSOrigins,
+		SignIn:      signin.New(cfg.SignIn, store, issuer, log),
 	})
 
 	return listenAndServe(ctx, cfg.Addr, handler, log, ready)

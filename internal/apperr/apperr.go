@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind is a class of error that a client can act on.
@@ -20,6 +21,7 @@ const (
 	TooLarge        Kind = "PAYLOAD_TOO_LARGE"
 	RateLimited     Kind = "RATE_LIMITED"
 	TooComplex      Kind = "QUERY_TOO_COMPLEX"
+	Timeout         Kind = "REQUEST_TIMEOUT"
 )
 
 // Problem is one finding about an uploaded document, at a JSON path.
@@ -37,6 +39,8 @@ type Error struct {
 	Field string
 	// Problems lists every problem of an invalid IDL.
 	Problems []Problem
+	// RetryAfter is when a rate-limited caller may try again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -27,6 +27,8 @@ type Config struct {
 	LogFormat    string
 	LoaderWait   time.Duration
 	MaxBodyBytes int64
+	Limits       server.Limits
+	CORSOrigins  []string
 	// SignIn configures sign-in with GitHub.
 	SignIn signin.Config
 	// Args are the arguments left after the flags, such as a username.
@@ -50,6 +52,19 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json (ORQUESTRA_LOG_FORMAT)")
 	fs.DurationVar(&cfg.LoaderWait, "loader-wait", loader.DefaultOptions.Wait, "how long a dataloader collects keys before it queries (ORQUESTRA_LOADER_WAIT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted, in bytes (ORQUESTRA_MAX_BODY_BYTES)")
+	d := server.DefaultLimits
+	fs.IntVar(&cfg.Limits.Operation.Depth, "max-depth", d.Operation.Depth, "deepest selection nesting of an operation (ORQUESTRA_MAX_DEPTH)")
+	fs.IntVar(&cfg.Limits.Operation.Aliases, "max-aliases", d.Operation.Aliases, "most aliases in an operation (ORQUESTRA_MAX_ALIASES)")
+	fs.IntVar(&cfg.Limits.Operation.RootFields, "max-root-fields", d.Operation.RootFields, "most root fields in an operation (ORQUESTRA_MAX_ROOT_FIELDS)")
+	fs.IntVar(&cfg.Limits.Complexity, "max-complexity", d.Complexity, "highest cost of an operation; a page of first: N costs N times its fields (ORQUESTRA_MAX_COMPLEXITY)")
+	fs.IntVar(&cfg.Limits.Tokens, "max-tokens", d.Tokens, "most lexical tokens in a GraphQL document (ORQUESTRA_MAX_TOKENS)")
+	fs.IntVar(&cfg.Limits.Batch, "max-batch", d.Batch, "most operations in one batched request; 1 turns batching off (ORQUESTRA_MAX_BATCH)")
+	fs.DurationVar(&cfg.Limits.Timeout, "request-timeout", d.Timeout, "time after which a request and its database work are cancelled (ORQUESTRA_REQUEST_TIMEOUT)")
+	fs.IntVar(&cfg.Limits.UploadsPerMinute, "uploads-per-minute", d.UploadsPerMinute, "uploads each user or API key may make a minute; 0 turns the limit off (ORQUESTRA_UPLOADS_PER_MINUTE)")
+	fs.IntVar(&cfg.Limits.UploadBurst, "upload-burst", d.UploadBurst, "uploads each user or API key may make at once before the rate applies (ORQUESTRA_UPLOAD_BURST)")
+	fs.IntVar(&cfg.Limits.PersistedQueries, "persisted-queries", d.PersistedQueries, "most queries kept for automatic persisted queries (ORQUESTRA_PERSISTED_QUERIES)")
+	var corsOrigins string
+	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated front-end origins allowed to call the API from a browser, such as https://app.example.com (ORQUESTRA_CORS_ORIGINS)")
 
 	fs.StringVar(&cfg.SignIn.ClientID, "github-client-id", "", "client id of the GitHub OAuth app; empty turns sign-in with GitHub off (ORQUESTRA_GITHUB_CLIENT_ID)")
 	fs.StringVar(&cfg.SignIn.ClientSecret, "github-client-secret", "", "client secret of the GitHub OAuth app (ORQUESTRA_GITHUB_CLIENT_SECRET)")
@@ -65,6 +80,8 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 		return nil, err
 	}
 	cfg.Args = fs.Args()
+	cfg.Limits.MaxBodyBytes = cfg.MaxBodyBytes
+	cfg.CORSOrigins = splitList(corsOrigins)
 
 	return cfg, cfg.finish(logLevel)
 }
@@ -105,6 +122,11 @@ func (c *Config) finish(logLevel string) error {
 	if c.MaxBodyBytes < 1<<20 {
 		return fmt.Errorf("max-body-bytes is %d: allow at least 1 MiB (1048576)", c.MaxBodyBytes)
 	}
+	for _, origin := range c.CORSOrigins {
+		if origin == "*" || !(strings.HasPrefix(origin, "https://") || strings.HasPrefix(origin, "http://")) {
+			return fmt.Errorf("invalid CORS origin %q: list full origins such as https://app.example.com; * is not allowed", origin)
+		}
+	}
 
 	if err := c.SignIn.Validate(); err != nil {
 		return err
@@ -121,4 +143,15 @@ func (c *Config) Logger(w io.Writer) *slog.Logger {
 	}
 
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+
+	return out
 }

@@ -1,7 +1,7 @@
-// Package request carries per-request metadata through the context: the
-// request id, shown to clients with internal errors and logged with every
-// line about the request, and an HTTP status that overrides GraphQL's
-// usual 200 when an error calls for one (413 for an upload over its limit).
+// Package request carries per-request metadata through the context. The
+// request id is shown to clients with internal errors and logged with every
+// line about the request. A status set by an error, such as 413 for an
+// upload over its limit, replaces GraphQL's usual 200.
 package request
 
 import (
@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"sync"
 	"sync/atomic"
 )
 
@@ -20,6 +21,67 @@ type Meta struct {
 	ID        string
 	status    atomic.Int32
 	operation atomic.Value
+
+	mu      sync.Mutex
+	caller  string
+	codes   []string
+	headers http.Header
+}
+
+// SetCaller records the kind of caller for the request log: anonymous,
+// user or key.
+func (m *Meta) SetCaller(kind string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.caller = kind
+}
+
+// Caller returns the kind of caller, "anonymous" when none was recorded.
+func (m *Meta) Caller() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.caller == "" {
+		return "anonymous"
+	}
+	return m.caller
+}
+
+// AddCode records the extensions.code of an error sent to the client.
+func (m *Meta) AddCode(code string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.codes {
+		if c == code {
+			return
+		}
+	}
+	m.codes = append(m.codes, code)
+}
+
+// Codes returns the error codes sent to the client, each once.
+func (m *Meta) Codes() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.codes...)
+}
+
+// SetHeader sets a response header, such as Retry-After, when the response
+// status is written.
+func (m *Meta) SetHeader(key, value string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.headers == nil {
+		m.headers = http.Header{}
+	}
+	m.headers.Set(key, value)
+}
+
+func (m *Meta) applyHeaders(h http.Header) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for key, values := range m.headers {
+		h[key] = values
+	}
 }
 
 // SetOperation records the GraphQL operation name for the request log.
@@ -34,7 +96,7 @@ func (m *Meta) Operation() string {
 	return name
 }
 
-// SetStatus asks for an HTTP status for the response. The first call wins.
+// SetStatus sets the HTTP status of the response. The first call wins.
 func (m *Meta) SetStatus(code int) {
 	m.status.CompareAndSwap(0, int32(code))
 }
@@ -101,6 +163,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	if override := w.meta.Status(); override != 0 && code == http.StatusOK {
 		code = override
 	}
+	w.meta.applyHeaders(w.Header())
 	w.Code = code
 	w.ResponseWriter.WriteHeader(code)
 }

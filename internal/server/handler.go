@@ -1,6 +1,6 @@
 // Package server assembles the HTTP handler: the GraphQL endpoint with its
-// transports and limits, GraphiQL, health checks, and the middleware that
-// every request passes through.
+// transports and limits, GraphiQL, health checks and metrics, and the
+// middleware that every request passes through.
 package server
 
 import (
@@ -19,8 +19,13 @@ import (
 	"github.com/orquestra/orquestra/graph"
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/gqlhttp"
+	"github.com/orquestra/orquestra/internal/graphiql"
 	"github.com/orquestra/orquestra/internal/idl"
+	"github.com/orquestra/orquestra/internal/limits"
 	"github.com/orquestra/orquestra/internal/loader"
+	"github.com/orquestra/orquestra/internal/metrics"
+	"github.com/orquestra/orquestra/internal/ratelimit"
 	"github.com/orquestra/orquestra/internal/request"
 	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -36,60 +41,133 @@ type Options struct {
 	Tokens   *auth.Tokens
 	Log      *slog.Logger
 	Loaders  loader.Options
-	// MaxBodyBytes caps a request body; multipart uploads included.
-	MaxBodyBytes int64
+	Limits   Limits
+	// CORSOrigins are the front-end origins allowed to call the API from a
+	// browser; empty allows same-origin pages only.
+	CORSOrigins []string
 	// SignIn serves GET /auth/github and its callback; nil turns sign-in
 	// off, and both routes then respond with 503.
 	SignIn *signin.GitHub
+}
+
+// Limits bound what one request may cost. Zero values take the defaults.
+type Limits struct {
+	// MaxBodyBytes caps a request body, multipart uploads included.
+	MaxBodyBytes int64
+	// Operation limits the depth, aliases and root fields of an operation.
+	Operation limits.Limits
+	// Complexity caps the cost of an operation; see graph.NewComplexity.
+	Complexity int
+	// Tokens caps the lexical tokens of a document, before it is parsed.
+	Tokens int
+	// Batch caps the operations of one batched request.
+	Batch int
+	// Timeout cancels a request, and its database work, after this long.
+	Timeout time.Duration
+	// UploadsPerMinute and UploadBurst rate-limit uploadIdl and
+	// publishIdlVersion per user or API key.
+	UploadsPerMinute int
+	UploadBurst      int
+	// PersistedQueries caps the automatic persisted query cache, in queries.
+	PersistedQueries int
 }
 
 // DefaultMaxBodyBytes fits a 10 MiB IDL and 5 MiB of Markdown, escaped as
 // JSON strings or sent as multipart files, with room for the query.
 const DefaultMaxBodyBytes = 32 << 20
 
+// DefaultLimits are the limits the server runs with unless configured.
+var DefaultLimits = Limits{
+	MaxBodyBytes:     DefaultMaxBodyBytes,
+	Operation:        limits.Defaults,
+	Complexity:       20000,
+	Tokens:           5000,
+	Batch:            10,
+	Timeout:          30 * time.Second,
+	UploadsPerMinute: 30,
+	UploadBurst:      10,
+	PersistedQueries: 1000,
+}
+
 // New returns the server's HTTP handler.
 func New(opts Options) http.Handler {
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
+	opts.Limits = withDefaults(opts.Limits)
+	m := metrics.New(opts.Store.Queries)
 
 	gql := newGraphQL(opts)
 	api := chain(gql,
-		limitBody(opts.MaxBodyBytes),
+		limitBody(opts.Limits.MaxBodyBytes),
+		withTimeout(opts.Limits.Timeout),
 		auth.Middleware(opts.Tokens, opts.Store, opts.Log),
+		recordCaller,
 		loader.Middleware(opts.Store, opts.Loaders),
 	)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", api)
-	mux.Handle("GET /{$}", graphiQL())
+	mux.Handle("/query", withCORS(opts.CORSOrigins, api))
+	mux.Handle("GET /{$}", graphiql.Handler())
+	mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Handler())
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /auth/github", opts.SignIn.Start)
 	mux.HandleFunc("GET /auth/github/callback", opts.SignIn.Callback)
 	mux.Handle("GET /readyz", readyz(opts.Store))
+	mux.Handle("GET /metrics", m.Handler())
 
-	return request.Middleware(logRequests(opts.Log, mux))
+	return request.Middleware(logRequests(opts.Log, m, mux))
+}
+
+func withDefaults(l Limits) Limits {
+	d := DefaultLimits
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.Operation == (limits.Limits{}) {
+		l.Operation = d.Operation
+	}
+	if l.Complexity <= 0 {
+		l.Complexity = d.Complexity
+	}
+	if l.Tokens <= 0 {
+		l.Tokens = d.Tokens
+	}
+	if l.Batch <= 0 {
+		l.Batch = d.Batch
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = d.Timeout
+	}
+	if l.PersistedQueries <= 0 {
+		l.PersistedQueries = d.PersistedQueries
+	}
+
+	return l
 }
 
 func newGraphQL(opts Options) *handler.Server {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
-		Store:    opts.Store,
-		Uploads:  opts.Uploads,
-		Log:      opts.Log,
-		Programs: opts.Programs,
-		Docs:     opts.Docs,
-	}}))
+	resolver := &graph.Resolver{
+		Store:         opts.Store,
+		Uploads:       opts.Uploads,
+		Log:           opts.Log,
+		Programs:      opts.Programs,
+		Docs:          opts.Docs,
+		UploadLimiter: ratelimit.New(opts.Limits.UploadsPerMinute, opts.Limits.UploadBurst, 100000),
+	}
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver, Complexity: graph.NewComplexity()}))
 
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.MultipartForm{
-		MaxUploadSize: opts.MaxBodyBytes,
+		MaxUploadSize: opts.Limits.MaxBodyBytes,
 		MaxMemory:     8 << 20,
 	})
+	srv.AddTransport(gqlhttp.Transport{MaxBatch: opts.Limits.Batch})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	srv.SetDisableSuggestion(true)
 	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.Limits.PersistedQueries)})
+	srv.Use(limits.Extension{Limits: opts.Limits.Operation})
+	srv.Use(extension.FixedComplexityLimit(opts.Limits.Complexity))
 	srv.SetErrorPresenter(graph.ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(graph.Recover(opts.Log))
 	srv.AroundOperations(recordOperation)
@@ -134,22 +212,57 @@ func limitBody(limit int64) func(http.Handler) http.Handler {
 	}
 }
 
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+// withTimeout cancels the request's context after d, which stops its
+// database work; resolvers then fail with REQUEST_TIMEOUT.
+func withTimeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// recordCaller notes the kind of caller for the request log.
+func recordCaller(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := auth.FromContext(r.Context())
+		kind := "anonymous"
+		switch {
+		case id.User != nil:
+			kind = "user"
+		case id.KeyProjectID != "":
+			kind = "key"
+		}
+		request.FromContext(r.Context()).SetCaller(kind)
+
+		next.ServeHTTP(w, r)
+	})
+}
+
+func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		next.ServeHTTP(w, r)
+		elapsed := time.Since(start)
 
 		meta := request.FromContext(r.Context())
-		if meta.ID == "" {
-			return
+		status := request.StatusCode(w)
+		if r.URL.Path == "/query" {
+			m.Observe(meta.Operation(), status, elapsed)
 		}
+
 		log.InfoContext(r.Context(), "request",
 			"request_id", meta.ID,
 			"method", r.Method,
 			"path", r.URL.Path,
 			"operation", meta.Operation(),
-			"status", request.StatusCode(w),
-			"duration", time.Since(start),
+			"caller", meta.Caller(),
+			"status", status,
+			"codes", meta.Codes(),
+			"duration", elapsed,
 		)
 	})
 }

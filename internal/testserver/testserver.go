@@ -63,6 +63,10 @@ func (b *SyncBuffer) String() string {
 type Options struct {
 	// SignIn configures sign-in with GitHub; an empty ClientID turns it off.
 	SignIn signin.Config
+	// Limits bound requests; zero fields take server.DefaultLimits.
+	Limits server.Limits
+	// CORSOrigins are the origins allowed to call the API from a browser.
+	CORSOrigins []string
 }
 
 // Start opens a new database in a temporary folder, migrates it and serves
@@ -104,6 +108,9 @@ func StartWith(t testing.TB, opts Options) *Server {
 		Log:      log,
 		Loaders:  loader.DefaultOptions,
 		SignIn:   signin.New(opts.SignIn, store, tokens, log),
+		Limits:   opts.Limits,
+
+		CORSOrigins: opts.CORSOrigins,
 	})
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)

@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/server"
+	"github.com/orquestra/orquestra/internal/testserver"
+)
+
+const graphQLResponse = "application/graphql-response+json"
+
+func getQuery(t *testing.T, s *testserver.Server, accept string, params url.Values) *testserver.Response {
+	t.Helper()
+
+	req, err := http.NewRequest(http.MethodGet, s.URL+"/query?"+params.Encode(), nil)
+	require.NoError(t, err)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+
+	return s.Do(t, req, "")
+}
+
+func TestMalformedRequestsAnsweredAndLogged(t *testing.T) {
+	s := testserver.Start(t)
+
+	cases := []struct {
+		name   string
+		send   func() *testserver.Response
+		status int
+	}{
+		{"unfinished document", func() *testserver.Response {
+			return postRaw(t, s, "application/json", graphQLResponse, []byte(`{"query": "{ projects { ", "variables": {}}`))
+		}, http.StatusBadRequest},
+		{"variables as a string", func() *testserver.Response {
+			return postRaw(t, s, "application/json", graphQLResponse, []byte(`{"query": "{ __typename }", "variables": "{not json"}`))
+		}, http.StatusBadRequest},
+		{"empty body", func() *testserver.Response {
+			return postRaw(t, s, "application/json", graphQLResponse, nil)
+		}, http.StatusBadRequest},
+		{"GET with a broken document", func() *testserver.Response {
+			return getQuery(t, s, graphQLResponse, url.Values{"query": {"{"}})
+		}, http.StatusBadRequest},
+		{"text/plain body", func() *testserver.Response {
+			return postRaw(t, s, "text/plain", "", []byte(`{"query": "{ __typename }"}`))
+		}, http.StatusUnsupportedMediaType},
+		{"no content type", func() *testserver.Response {
+			return postRaw(t, s, "", "", []byte(`{"query": "{ __typename }"}`))
+		}, http.StatusUnsupportedMediaType},
+		{"unknown field", func() *testserver.Response {
+			return postRaw(t, s, "application/json", graphQLResponse, []byte(`{"query": "{ nope }"}`))
+		}, http.StatusBadRequest},
+		{"unknown field for a legacy client", func() *testserver.Response {
+			return postRaw(t, s, "application/json", "application/json", []byte(`{"query": "{ nope }"}`))
+		}, http.StatusOK},
+		{"mutation over GET", func() *testserver.Response {
+			return getQuery(t, s, "", url.Values{"query": {`mutation { deleteProject(id: "x") }`}})
+		}, http.StatusMethodNotAllowed},
+		{"accept nothing we serve", func() *testserver.Response {
+			return postRaw(t, s, "application/json", "text/html", []byte(`{"query": "{ __typename }"}`))
+		}, http.StatusNotAcceptable},
+	}
+
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.send()
+			assert.Equal(t, tc.status, res.Status, "status of %.300s", res.Body)
+			require.NotEmpty(t, res.Errors, "an error is returned")
+			assert.NotEmpty(t, res.Code(0), "every error has a code: %.300s", res.Body)
+			assert.NotEmpty(t, res.Header.Get("X-Request-Id"), "every response has a request id")
+			assert.Contains(t, s.Logs.String(), res.Header.Get("X-Request-Id"), "the request is logged with its id")
+		})
+	}
+
+	logs := s.Logs.String()
+	assert.NotContains(t, logs, "panic", "no panic in the log")
+	assert.NotContains(t, logs, "missing operation context", "no gqlgen context panic in the log")
+}
+
+func TestGraphQLResponseMediaType(t *testing.T) {
+	s := testserver.Start(t)
+
+	res := postRaw(t, s, "application/json", graphQLResponse, []byte(`{"query": "{ __typename }"}`))
+	assert.Equal(t, http.StatusOK, res.Status, "status")
+	assert.Contains(t, res.Header.Get("Content-Type"), graphQLResponse, "content type follows Accept")
+
+	res = postRaw(t, s, "application/json", "", []byte(`{"query": "{ __typename }"}`))
+	assert.Contains(t, res.Header.Get("Content-Type"), "application/json", "application/json without Accept")
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	s := testserver.Start(t)
+	query := "{ stats { users } }"
+	sum := sha256.Sum256([]byte(query))
+	hash := hex.EncodeToString(sum[:])
+	extension := `{"persistedQuery": {"version": 1, "sha256Hash": "` + hash + `"}}`
+
+	res := getQuery(t, s, "", url.Values{"extensions": {extension}})
+	assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.Code(0), "an unknown hash by GET: %s", res.Body)
+	res = postRaw(t, s, "application/json", "", []byte(`{"extensions": `+extension+`}`))
+	assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.Code(0), "an unknown hash by POST: %s", res.Body)
+
+	wrong := `{"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("0", 64) + `"}}`
+	res = postRaw(t, s, "application/json", "", []byte(`{"query": "`+query+`", "extensions": `+wrong+`}`))
+	assert.NotEmpty(t, res.Errors, "a query with the wrong hash is refused")
+	res = postRaw(t, s, "application/json", "", []byte(`{"extensions": `+wrong+`}`))
+	assert.Equal(t, "PERSISTED_QUERY_NOT_FOUND", res.Code(0), "a wrong hash is not stored")
+
+	res = postRaw(t, s, "application/json", "", []byte(`{"query": "`+query+`", "extensions": `+extension+`}`))
+	assert.Empty(t, res.Errors, "registering a query: %s", res.Body)
+	res = getQuery(t, s, "", url.Values{"extensions": {extension}})
+	assert.Empty(t, res.Errors, "the hash alone then works: %s", res.Body)
+}
+
+func TestCORSAllowsConfiguredOriginsOnly(t *testing.T) {
+	s := testserver.StartWith(t, testserver.Options{CORSOrigins: []string{"https://app.example.com"}})
+
+	preflight := func(origin string) *http.Response {
+		req, err := http.NewRequest(http.MethodOptions, s.URL+"/query", nil)
+		require.NoError(t, err)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res
+	}
+
+	evil := preflight("https://evil.example")
+	assert.Empty(t, evil.Header.Get("Access-Control-Allow-Origin"), "a disallowed origin gets no allow header")
+
+	good := preflight("https://app.example.com")
+	assert.Equal(t, "https://app.example.com", good.Header.Get("Access-Control-Allow-Origin"), "an allowed origin is echoed")
+	assert.Empty(t, good.Header.Get("Access-Control-Allow-Credentials"), "credentials are never allowed")
+}
+
+func TestRequestTimeoutCancelsDatabaseWork(t *testing.T) {
+	s := testserver.StartWith(t, testserver.Options{Limits: server.Limits{Timeout: time.Nanosecond}})
+
+	res := s.Query(t, "", "{ projects { totalCount } }", nil)
+	assert.Equal(t, "REQUEST_TIMEOUT", res.Code(0), "code of %.300s", res.Body)
+	assert.Equal(t, http.StatusServiceUnavailable, res.Status, "status of a timed-out request")
+}
+
+func TestMetricsCountRequestsAndStatements(t *testing.T) {
+	s := testserver.Start(t)
+	s.Query(t, "", "query Stats { stats { users } }", nil)
+
+	res, err := http.Get(s.URL + "/metrics")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body := new(strings.Builder)
+	_, err = copyBody(body, res)
+	require.NoError(t, err)
+
+	assert.Contains(t, body.String(), "orquestra_db_queries_total", "statement counter exported")
+	assert.Contains(t, body.String(), `orquestra_http_requests_total{operation="Stats",status="200"} 1`, "request counted by operation")
+	assert.Contains(t, body.String(), "orquestra_http_request_duration_seconds_bucket", "durations exported")
+}
+
+func TestRequestLogNamesCallerAndHidesToken(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "logged")
+
+	res := s.Query(t, token, "query Me { me { username } }", nil)
+	require.Empty(t, res.Errors)
+
+	logs := s.Logs.String()
+	assert.Contains(t, logs, "operation=Me", "the log names the operation")
+	assert.Contains(t, logs, "caller=user", "the log names the caller kind")
+	assert.NotContains(t, logs, token, "the token is never logged")
+}

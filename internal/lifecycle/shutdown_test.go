@@ -1,0 +1,104 @@
+package lifecycle
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/corpus"
+)
+
+// SIGTERM while an upload is still arriving lets it finish, then the
+// process exits 0.
+func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
+	idl, err := corpus.EmbeddedFile("anchor-legacy-anchor-example-basic-2021.json")
+	require.NoError(t, err, "read IDL")
+	db := filepath.Join(t.TempDir(), "term.db")
+	bearer := token(t, db, "terminator")
+	p := start(t, db)
+
+	const uploads = 3
+	results := make(chan string, uploads)
+	sent := make(chan struct{}, uploads)
+	release := make(chan struct{})
+	for i := 0; i < uploads; i++ {
+		go func() {
+			results <- slowUpload(p.url, bearer, fmt.Sprintf("slow %d", i), idl, sent, release)
+		}()
+	}
+	for i := 0; i < uploads; i++ {
+		<-sent
+	}
+
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM), "send SIGTERM")
+	time.AfterFunc(300*time.Millisecond, func() { close(release) })
+
+	for i := 0; i < uploads; i++ {
+		assert.Equal(t, "ok", <-results, "upload %d finished after SIGTERM", i)
+	}
+
+	select {
+	case <-p.exited:
+		assert.NoError(t, p.err, "the server exits 0 after SIGTERM; log:\n%s", p.logs.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not exit within 30 s of SIGTERM")
+	}
+}
+
+// slowUpload sends a multipart upload in two parts: everything but the
+// file's last bytes, then the rest once release is closed. It reports on
+// sent when the first part is out.
+func slowUpload(url, bearer, name string, idl []byte, sent chan<- struct{}, release <-chan struct{}) string {
+	var head bytes.Buffer
+	w := multipart.NewWriter(&head)
+	operations, _ := json.Marshal(map[string]any{
+		"query":     `mutation($input: UploadIdlInput!) { uploadIdl(input: $input) { project { id } } }`,
+		"variables": map[string]any{"input": map[string]any{"name": name, "programId": programID(name), "idl": nil}},
+	})
+	_ = w.WriteField("operations", string(operations))
+	_ = w.WriteField("map", `{"0": ["variables.input.idl"]}`)
+	part, _ := w.CreateFormFile("0", "idl.json")
+	_, _ = part.Write(idl[:len(idl)-10])
+	var tail bytes.Buffer
+	tail.Write(idl[len(idl)-10:])
+	_ = w.Close() // writes the closing boundary into head
+	closing := head.Bytes()[head.Len()-len("\r\n--"+w.Boundary()+"--\r\n"):]
+	first := head.Bytes()[:head.Len()-len(closing)]
+
+	reader, writer := io.Pipe()
+	go func() {
+		_, _ = writer.Write(first)
+		sent <- struct{}{}
+		<-release
+		_, _ = writer.Write(tail.Bytes())
+		_, _ = writer.Write(closing)
+		_ = writer.Close()
+	}()
+
+	req, _ := http.NewRequest(http.MethodPost, url+"/query", reader)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "request failed: " + err.Error()
+	}
+	defer res.Body.Close()
+
+	var out graphQLResult
+	raw, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) > 0 || res.StatusCode != http.StatusOK {
+		return fmt.Sprintf("status %d: %s", res.StatusCode, raw)
+	}
+
+	return "ok"
+}

@@ -1,0 +1,184 @@
+// Package limits rejects GraphQL operations that are too deep, use too many
+// aliases or ask for too many root fields, after parsing and validation and
+// before any resolver runs.
+package limits
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Error codes, one per limit.
+const (
+	CodeTooDeep       = "QUERY_TOO_DEEP"
+	CodeTooManyAlias  = "TOO_MANY_ALIASES"
+	CodeTooManyFields = "TOO_MANY_ROOT_FIELDS"
+)
+
+// Limits are the maximums of one operation; 0 turns a limit off.
+type Limits struct {
+	Depth      int
+	Aliases    int
+	RootFields int
+}
+
+// Defaults leave room for GraphiQL's introspection query, which nests
+// about fifteen levels through ofType.
+var Defaults = Limits{Depth: 20, Aliases: 30, RootFields: 20}
+
+// Extension applies Limits to every operation.
+type Extension struct {
+	Limits Limits
+}
+
+var (
+	_ graphql.HandlerExtension        = Extension{}
+	_ graphql.OperationContextMutator = Extension{}
+)
+
+// ExtensionName names the extension in gqlgen.
+func (Extension) ExtensionName() string { return "OperationLimits" }
+
+// Validate accepts any schema.
+func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext measures the operation and rejects it when it
+// passes a limit.
+func (e Extension) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+
+	m := measure(op.Doc, op.Operation)
+	switch {
+	case e.Limits.Depth > 0 && m.depth > e.Limits.Depth:
+		return limitError(CodeTooDeep, "depth", m.depth, e.Limits.Depth, "nest fewer selections")
+	case e.Limits.Aliases > 0 && m.aliases > e.Limits.Aliases:
+		return limitError(CodeTooManyAlias, "aliases", m.aliases, e.Limits.Aliases, "use fewer aliases")
+	case e.Limits.RootFields > 0 && m.rootFields > e.Limits.RootFields:
+		return limitError(CodeTooManyFields, "root fields", m.rootFields, e.Limits.RootFields, "split the operation")
+	}
+
+	return nil
+}
+
+func limitError(code, what string, got, limit int, fix string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("the operation has %d %s, over the limit of %d: %s", got, what, limit, fix),
+		Extensions: map[string]any{"code": code, "limit": limit, "actual": got},
+	}
+}
+
+type measures struct {
+	depth, aliases, rootFields int
+}
+
+// summary is the depth and the alias count that a selection set adds below
+// its parent, counting every place a fragment is spread.
+type summary struct {
+	depth, aliases int
+}
+
+// saturate caps counts, so that fragments spread in a doubling chain cannot
+// overflow them.
+const saturate = 1 << 30
+
+// measure walks an operation through its fragments. Each fragment is
+// summarised once, so a document whose fragments spread each other many
+// times costs time in proportion to its size, not to its expansion.
+// Validation rejects fragment cycles; the walk guards against them anyway.
+func measure(doc *ast.QueryDocument, op *ast.OperationDefinition) measures {
+	w := &walker{doc: doc, done: map[string]summary{}, fields: map[string]int{}, active: map[string]bool{}}
+	sum := w.set(op.SelectionSet)
+
+	return measures{depth: sum.depth, aliases: sum.aliases, rootFields: w.countFields(op.SelectionSet)}
+}
+
+type walker struct {
+	doc    *ast.QueryDocument
+	done   map[string]summary
+	fields map[string]int
+	active map[string]bool
+}
+
+func (w *walker) set(set ast.SelectionSet) summary {
+	var out summary
+	for _, sel := range set {
+		var s summary
+		switch sel := sel.(type) {
+		case *ast.Field:
+			s = w.set(sel.SelectionSet)
+			s.depth++
+			if sel.Alias != "" && sel.Alias != sel.Name {
+				s.aliases++
+			}
+		case *ast.InlineFragment:
+			s = w.set(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			s = w.fragment(sel.Name)
+		}
+		out.depth = max(out.depth, s.depth)
+		out.aliases = min(out.aliases+s.aliases, saturate)
+	}
+
+	return out
+}
+
+func (w *walker) fragment(name string) summary {
+	if s, ok := w.done[name]; ok {
+		return s
+	}
+
+	fragment := w.doc.Fragments.ForName(name)
+	if fragment == nil || w.active[name] {
+		return summary{}
+	}
+
+	w.active[name] = true
+	s := w.set(fragment.SelectionSet)
+	delete(w.active, name)
+	w.done[name] = s
+
+	return s
+}
+
+// countFields counts the root fields, each fragment counted once and then
+// reused, for the same reason as set.
+func (w *walker) countFields(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n++
+		case *ast.InlineFragment:
+			n += w.countFields(s.SelectionSet)
+		case *ast.FragmentSpread:
+			n += w.fragmentFields(s.Name)
+		}
+		n = min(n, saturate)
+	}
+
+	return n
+}
+
+func (w *walker) fragmentFields(name string) int {
+	if n, ok := w.fields[name]; ok {
+		return n
+	}
+
+	fragment := w.doc.Fragments.ForName(name)
+	if fragment == nil || w.active[name] {
+		return 0
+	}
+
+	w.active[name] = true
+	n := w.countFields(fragment.SelectionSet)
+	delete(w.active, name)
+	w.fields[name] = n
+
+	return n
+}
