@@ -11,12 +11,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/baseline"
 	"github.com/orquestra/orquestra/internal/config"
 	"github.com/orquestra/orquestra/internal/demo"
 	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/gendata"
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/server"
@@ -38,11 +42,15 @@ const (
 	DocsCacheSize    = 64
 )
 
+// commands are the command names Run accepts as args[0]. gendata and
+// baseline serve benchmarks and are left out of the usage text.
+var commands = []string{"serve", "token", "migrate", "gendata", "baseline"}
+
 // Run runs the command named by args[0] (serve when absent or a flag) until
 // ctx is cancelled or the command ends.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	command := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "token" || args[0] == "migrate") {
+	if len(args) > 0 && slices.Contains(commands, args[0]) {
 		command, args = args[0], args[1:]
 	}
 
@@ -57,6 +65,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runToken(ctx, cfg, log, stdout)
 	case "migrate":
 		return runMigrate(ctx, cfg, log)
+	case "gendata":
+		return runGendata(ctx, cfg, log, stdout)
+	case "baseline":
+		return runBaseline(ctx, cfg, log)
 	default:
 		return runServe(ctx, cfg, log, nil)
 	}
@@ -137,6 +149,46 @@ func runMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error
 	return store.Close()
 }
 
+// runGendata fills a new database with a synthetic platform for benchmarks.
+func runGendata(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	start := time.Now()
+	res, err := gendata.Generate(ctx, store, gendata.Options{Projects: cfg.GenProjects, Seed: cfg.GenSeed})
+	if err != nil {
+		return err
+	}
+	// Closing checkpoints the write-ahead log into the file, so that the
+	// size printed is the file's final size.
+	if err := store.Close(); err != nil {
+		return err
+	}
+
+	size := int64(-1)
+	if info, err := os.Stat(cfg.DB); err == nil {
+		size = info.Size()
+	}
+	_, err = fmt.Fprintf(stdout, "generated %d users, %d projects (%d public), %d IDL versions, %d known addresses in %s; %s is %d bytes\n",
+		res.Users, res.Projects, res.PublicProjects, res.Versions, res.KnownAddresses, time.Since(start).Round(time.Millisecond), cfg.DB, size)
+	return err
+}
+
+// runBaseline serves the public projects page from one hand-written SQL
+// statement, as the yardstick for the GraphQL server in benchmarks.
+func runBaseline(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	return listenAndServe(ctx, cfg.Addr, baseline.Handler(store, log), log, nil)
+}
+
 // Ready is told the address the server listens on, once it listens.
 type Ready func(addr string)
 
@@ -167,7 +219,7 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		Docs:        docs,
 		Tokens:      issuer,
 		Log:         log,
-		Loaders:     loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity},
+		Loaders:     loader.Options{Wait: cfg.LoaderWait, BatchCapacity: loader.DefaultOptions.BatchCapacity, Unbatched: !cfg.Batching},
 		Limits:      cfg.Limits,
 		CORSOrigins: cfg.CORSOrigins,
 		SignIn:      signin.New(cfg.SignIn, store, issuer, log),

@@ -29,6 +29,12 @@ type Config struct {
 	MaxBodyBytes int64
 	Limits       server.Limits
 	CORSOrigins  []string
+	// Batching turns dataloader batching and list priming on. With it off,
+	// every nested lookup runs its own statement (N+1), for benchmarks.
+	Batching bool
+	// GenProjects and GenSeed are the size and seed of the gendata command.
+	GenProjects int
+	GenSeed     uint64
 	// SignIn configures sign-in with GitHub.
 	SignIn signin.Config
 	// Args are the arguments left after the flags, such as a username.
@@ -63,6 +69,11 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.IntVar(&cfg.Limits.UploadsPerMinute, "uploads-per-minute", d.UploadsPerMinute, "uploads each user or API key may make a minute; 0 turns the limit off (ORQUESTRA_UPLOADS_PER_MINUTE)")
 	fs.IntVar(&cfg.Limits.UploadBurst, "upload-burst", d.UploadBurst, "uploads each user or API key may make at once before the rate applies (ORQUESTRA_UPLOAD_BURST)")
 	fs.IntVar(&cfg.Limits.PersistedQueries, "persisted-queries", d.PersistedQueries, "most queries kept for automatic persisted queries (ORQUESTRA_PERSISTED_QUERIES)")
+	fs.BoolVar(&cfg.Batching, "batching", true, "batch nested lookups with dataloaders; false runs one statement per lookup, for benchmarks (ORQUESTRA_BATCHING)")
+	if command == "gendata" {
+		fs.IntVar(&cfg.GenProjects, "projects", 1000, "number of projects to generate, with one user per 10 projects (ORQUESTRA_PROJECTS)")
+		fs.Uint64Var(&cfg.GenSeed, "seed", 1, "seed of the random values; the same seed and size give the same data (ORQUESTRA_SEED)")
+	}
 	var corsOrigins string
 	fs.StringVar(&corsOrigins, "cors-origins", "", "comma-separated front-end origins allowed to call the API from a browser, such as https://app.example.com (ORQUESTRA_CORS_ORIGINS)")
 

@@ -28,6 +28,10 @@ type Options struct {
 	// BatchCapacity caps the keys of one statement, below the bind-parameter
 	// limits of SQLite and PostgreSQL; a larger batch is split.
 	BatchCapacity int
+	// Unbatched turns batching off: each loader runs one statement per key
+	// and PrimeProjects loads nothing ahead, so a list runs one statement
+	// per item and relation (N+1). It exists to measure what batching saves.
+	Unbatched bool
 }
 
 // DefaultOptions are the options the server uses unless configured.
@@ -48,7 +52,8 @@ type Loaders struct {
 	UserProjects    *dataloader.Loader[storage.UserPageKey, *storage.ProjectPage]
 	UserCounts      *dataloader.Loader[string, storage.UserCounts]
 
-	batches *batches
+	batches   *batches
+	unbatched bool
 }
 
 // VersionsKey selects one page of one project's versions. AfterVersion is
@@ -62,9 +67,13 @@ type VersionsKey struct {
 // New returns the loaders for one request by viewer.
 func New(store *storage.Store, viewer storage.Viewer, opts Options) *Loaders {
 	b := &batches{store: store, viewer: viewer}
+	if opts.Unbatched {
+		opts.BatchCapacity = 1
+	}
 
 	return &Loaders{
 		batches:         b,
+		unbatched:       opts.Unbatched,
 		User:            newLoader(b.users, opts),
 		Project:         newLoader(b.projects, opts),
 		LatestVersion:   newLoader(b.latestVersions, opts),

@@ -29,7 +29,7 @@ const (
 // whose statement fails is not primed, so its fields load it again and
 // report the error where it belongs.
 func (l *Loaders) PrimeProjects(ctx context.Context, projects []models.Project, fields map[string]bool) {
-	if len(projects) == 0 {
+	if len(projects) == 0 || l.unbatched {
 		return
 	}
 
