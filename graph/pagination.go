@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/orquestra/orquestra/internal/apperr"
+	"github.com/orquestra/orquestra/internal/storage"
 )
 
 // Page sizes of connections.
@@ -49,6 +50,9 @@ func decodeCursor(kind string, after *string) (string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(*after)
 	prefix, value, ok := strings.Cut(string(raw), ":")
 	if err != nil || !ok || prefix != kind || value == "" {
+		return "", apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", *after)
+	}
+	if kind == projectCursor && !storage.ValidID(value) {
 		return "", apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", *after)
 	}
 

@@ -130,6 +130,12 @@ func Up(ctx context.Context, db *bun.DB, d Dialect) ([]string, error) {
 		return nil, err
 	}
 
+	unlock, err := lock(ctx, db, d)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
 	if err := createTable(ctx, db, d); err != nil {
 		return nil, err
 	}
@@ -146,6 +152,34 @@ func Up(ctx context.Context, db *bun.DB, d Dialect) ([]string, error) {
 	}
 
 	return applied, nil
+}
+
+// advisoryLockKey names the PostgreSQL advisory lock that migrations hold.
+const advisoryLockKey = 7_246_593_118
+
+// lock keeps other servers from migrating at the same time. On PostgreSQL
+// it holds a session advisory lock on one connection until unlock is
+// called, so replicas that start together migrate one after the other.
+// SQLite needs none: each migration's transaction takes the write lock and
+// checks its record inside it.
+func lock(ctx context.Context, db *bun.DB, d Dialect) (func(), error) {
+	if d.Name != PostgreSQL.Name {
+		return func() {}, nil
+	}
+
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open connection for the migration lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", advisoryLockKey); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("take the migration lock: %w", err)
+	}
+
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(?)", advisoryLockKey)
+		conn.Close()
+	}, nil
 }
 
 func createTable(ctx context.Context, db *bun.DB, d Dialect) error {

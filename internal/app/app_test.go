@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +15,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/app"
+	"github.com/orquestra/orquestra/internal/testdb"
 )
 
 func noEnv(string) string { return "" }
 
 func TestTokenPrintsJWTAsLastLine(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "token.db")
+	db := testdb.DSN(t)
 
 	var first, second bytes.Buffer
 	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", db, "alice"}, noEnv, &first, io.Discard), "first token")
@@ -35,7 +35,7 @@ func TestTokenPrintsJWTAsLastLine(t *testing.T) {
 }
 
 func TestTokenRejectsBadUsername(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "token.db")
+	db := testdb.DSN(t)
 
 	err := app.Run(context.Background(), []string{"token", "-db", db, "-not valid-"}, noEnv, io.Discard, io.Discard)
 	require.Error(t, err, "an invalid username is rejected")
@@ -43,7 +43,7 @@ func TestTokenRejectsBadUsername(t *testing.T) {
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "migrate.db")
+	db := testdb.DSN(t)
 
 	for i := 0; i < 2; i++ {
 		require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", db}, noEnv, io.Discard, io.Discard), "migrate run %d", i+1)
@@ -51,7 +51,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestEnvironmentFillsUnsetFlags(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "env.db")
+	db := testdb.DSN(t)
 	env := map[string]string{"ORQUESTRA_DB": db, "ORQUESTRA_LOG_LEVEL": "nonsense"}
 
 	err := app.Run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
@@ -76,7 +76,7 @@ func freeAddr(t *testing.T) string {
 func TestServeDemoAndShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := freeAddr(t)
-	db := filepath.Join(t.TempDir(), "demo.db")
+	db := testdb.DSN(t)
 
 	done := make(chan error, 1)
 	go func() {

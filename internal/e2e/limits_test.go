@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orquestra/orquestra/internal/testdb"
 	"github.com/orquestra/orquestra/internal/testserver"
 )
 
@@ -85,7 +86,14 @@ func TestInternalErrorsHideTheCause(t *testing.T) {
 	id := createProject(t, s, token, "victim", smallIDL(t), true)
 
 	// Break the table under the server, so that the next write fails inside SQLite.
-	_, err := s.Store.WriteDB().ExecContext(context.Background(), "CREATE TRIGGER fail_insert BEFORE INSERT ON idl_versions BEGIN SELECT RAISE(ABORT, 'disk on fire at /var/secret/path'); END")
+	failingTrigger := "CREATE TRIGGER fail_insert BEFORE INSERT ON idl_versions BEGIN SELECT RAISE(ABORT, 'disk on fire at /var/secret/path'); END"
+	if testdb.Postgres() {
+		_, err := s.Store.WriteDB().ExecContext(context.Background(),
+			"CREATE FUNCTION fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire at /var/secret/path'; END $$")
+		require.NoError(t, err, "create failing function")
+		failingTrigger = "CREATE TRIGGER fail_insert BEFORE INSERT ON idl_versions FOR EACH ROW EXECUTE FUNCTION fail_insert()"
+	}
+	_, err := s.Store.WriteDB().ExecContext(context.Background(), failingTrigger)
 	require.NoError(t, err, "create failing trigger")
 
 	res := s.Query(t, token, publishMutation, map[string]any{"input": map[string]any{"projectId": id, "idlJson": string(smallIDL(t)) + " "}})

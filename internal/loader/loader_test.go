@@ -2,25 +2,25 @@ package loader_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/testdb"
 )
 
 func newStore(t *testing.T) *storage.Store {
 	t.Helper()
 	ctx := context.Background()
 
-	store, err := storage.Open(ctx, filepath.Join(t.TempDir(), "loader.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store, err := storage.Open(ctx, testdb.DSN(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err, "open database")
 	t.Cleanup(func() { store.Close() })
 
@@ -69,7 +69,7 @@ func TestLoaderSplitsHugeBatches(t *testing.T) {
 
 	keys := make([]string, 40000)
 	for i := range keys {
-		keys[i] = fmt.Sprintf("missing-%d", i)
+		keys[i] = uuid.Must(uuid.NewV7()).String()
 	}
 
 	before := store.Queries()

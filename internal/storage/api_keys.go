@@ -13,6 +13,11 @@ import (
 
 // APIKeysOfProjects returns the keys of each project, oldest first, keyed by project id.
 func (s *Store) APIKeysOfProjects(ctx context.Context, projectIDs []string) (map[string][]models.APIKey, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string][]models.APIKey{}, nil
+	}
+
 	var keys []models.APIKey
 	err := s.read.NewSelect().Model(&keys).Where("k.project_id IN (?)", bun.In(projectIDs)).
 		Order("k.id").Scan(ctx)
@@ -30,6 +35,10 @@ func (s *Store) APIKeysOfProjects(ctx context.Context, projectIDs []string) (map
 
 // APIKeyByID returns one key.
 func (s *Store) APIKeyByID(ctx context.Context, id string) (*models.APIKey, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "API key %s not found", id)
+	}
+
 	key := new(models.APIKey)
 	if err := s.read.NewSelect().Model(key).Where("k.id = ?", id).Scan(ctx); err != nil {
 		return nil, notFound(err, "API key %s not found", id)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -24,6 +25,12 @@ func notFound(err error, format string, args ...any) error {
 // isUniqueViolation reports whether err is a unique-key violation, and on
 // which constraint columns when the driver says.
 func isUniqueViolation(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// The constraint name reads like "projects_user_id_program_id_key".
+		return pgErr.ConstraintName, pgErr.Code == pgUniqueViolation
+	}
+
 	var sqliteErr *sqlite.Error
 	if !errors.As(err, &sqliteErr) {
 		return "", false
@@ -38,3 +45,6 @@ func isUniqueViolation(err error) (string, bool) {
 	_, columns, _ := strings.Cut(sqliteErr.Error(), "failed: ")
 	return columns, true
 }
+
+// pgUniqueViolation is PostgreSQL's SQLSTATE for unique_violation.
+const pgUniqueViolation = "23505"

@@ -7,12 +7,18 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/models"
 )
 
 // KnownAddressesOfProjects returns each project's known addresses in the
 // order they were added, keyed by project id.
 func (s *Store) KnownAddressesOfProjects(ctx context.Context, projectIDs []string) (map[string][]models.KnownAddress, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string][]models.KnownAddress{}, nil
+	}
+
 	var rows []models.KnownAddress
 	err := s.read.NewSelect().Model(&rows).Where("a.project_id IN (?)", bun.In(projectIDs)).
 		Order("a.id").Scan(ctx)
@@ -30,6 +36,10 @@ func (s *Store) KnownAddressesOfProjects(ctx context.Context, projectIDs []strin
 
 // KnownAddressByID returns one known address.
 func (s *Store) KnownAddressByID(ctx context.Context, id string) (*models.KnownAddress, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "known address %s not found", id)
+	}
+
 	row := new(models.KnownAddress)
 	if err := s.read.NewSelect().Model(row).Where("a.id = ?", id).Scan(ctx); err != nil {
 		return nil, notFound(err, "known address %s not found", id)

@@ -32,6 +32,10 @@ type Page struct {
 // ProjectByID returns one project whatever its visibility: callers decide
 // whether the viewer may see it.
 func (s *Store) ProjectByID(ctx context.Context, id string) (*models.Project, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "project %s not found", id)
+	}
+
 	project := new(models.Project)
 	err := s.read.NewSelect().Model(project).Where("p.id = ?", id).Scan(ctx)
 	if err != nil {
@@ -43,6 +47,11 @@ func (s *Store) ProjectByID(ctx context.Context, id string) (*models.Project, er
 
 // ProjectsByIDs returns the projects with the given ids, in no particular order.
 func (s *Store) ProjectsByIDs(ctx context.Context, ids []string) ([]models.Project, error) {
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+
 	var projects []models.Project
 	err := s.read.NewSelect().Model(&projects).Where("p.id IN (?)", bun.In(ids)).Scan(ctx)
 	return projects, err
@@ -95,6 +104,9 @@ func filterProjects(q *bun.SelectQuery, f ProjectFilter) *bun.SelectQuery {
 		})
 	}
 	if f.OwnerID != "" {
+		if !validID(f.OwnerID) {
+			return q.Where("1 = 0")
+		}
 		q = q.Where("p.user_id = ?", f.OwnerID)
 	}
 	if f.OwnerUsername != "" {
@@ -164,6 +176,10 @@ type ProjectUpdate struct {
 
 // UpdateProject changes a project's columns and returns the updated row.
 func (s *Store) UpdateProject(ctx context.Context, id string, u ProjectUpdate) (*models.Project, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "project %s not found", id)
+	}
+
 	project := new(models.Project)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*models.Project)(nil)).Where("id = ?", id).Set("updated_at = ?", time.Now().UTC())
@@ -195,6 +211,10 @@ func (s *Store) UpdateProject(ctx context.Context, id string, u ProjectUpdate) (
 // DeleteProject deletes a project; the database cascades to its versions,
 // keys, socials and known addresses.
 func (s *Store) DeleteProject(ctx context.Context, id string) error {
+	if !validID(id) {
+		return apperr.New(apperr.NotFound, "project %s not found", id)
+	}
+
 	res, err := s.write.NewDelete().Model((*models.Project)(nil)).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("delete project %s: %w", id, err)
@@ -226,6 +246,11 @@ type rankedProject struct {
 // ProjectsOfUsers returns one page of projects for each of several users,
 // all with the same page arguments, in one statement.
 func (s *Store) ProjectsOfUsers(ctx context.Context, viewer Viewer, userIDs []string, page Page) (map[string]*ProjectPage, error) {
+	userIDs = validIDs(userIDs)
+	if len(userIDs) == 0 {
+		return map[string]*ProjectPage{}, nil
+	}
+
 	inner := s.read.NewSelect().Model((*models.Project)(nil)).
 		ColumnExpr("p.*").
 		ColumnExpr("ROW_NUMBER() OVER (PARTITION BY p.user_id ORDER BY p.id DESC) AS rank").
@@ -268,6 +293,11 @@ type UserCounts struct {
 // CountsOfUsers returns, for each user, how many of their projects the viewer
 // may see and how many versions those projects have.
 func (s *Store) CountsOfUsers(ctx context.Context, viewer Viewer, userIDs []string) (map[string]UserCounts, error) {
+	userIDs = validIDs(userIDs)
+	if len(userIDs) == 0 {
+		return map[string]UserCounts{}, nil
+	}
+
 	q := s.read.NewSelect().Model((*models.Project)(nil)).
 		ColumnExpr("p.user_id AS user_id").
 		ColumnExpr("COUNT(DISTINCT p.id) AS projects").

@@ -13,6 +13,11 @@ import (
 // SocialsOfProjects returns the socials row of each project that has one,
 // keyed by project id.
 func (s *Store) SocialsOfProjects(ctx context.Context, projectIDs []string) (map[string]*models.ProjectSocials, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string]*models.ProjectSocials{}, nil
+	}
+
 	var rows []models.ProjectSocials
 	err := s.read.NewSelect().Model(&rows).Where("s.project_id IN (?)", bun.In(projectIDs)).Scan(ctx)
 	if err != nil {

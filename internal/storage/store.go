@@ -24,21 +24,34 @@ import (
 // reports the database as busy.
 const BusyTimeout = 10 * time.Second
 
-// Store is the database. Reads go to a pool of reader connections; every
-// write goes through the single writer connection, whose transactions start
-// with BEGIN IMMEDIATE, so concurrent mutations wait for each other instead
-// of failing with "database is locked".
+// Store is the database. On SQLite, reads go to a pool of reader
+// connections and every write goes through the single writer connection,
+// whose transactions start with BEGIN IMMEDIATE, so concurrent mutations
+// wait for each other instead of failing with "database is locked". On
+// PostgreSQL one pool serves both.
 type Store struct {
 	read    *bun.DB
 	write   *bun.DB
 	dialect migrations.Dialect
 	log     *slog.Logger
 	queries atomic.Int64
+	// dsn is the PostgreSQL connection URL; empty on SQLite.
+	dsn string
 }
 
-// Open opens the SQLite database at path, creating the file if needed, and
-// checks that foreign keys, WAL and the busy timeout are in force.
-func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL
+// selects PostgreSQL, anything else is a SQLite file path.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, log)
+	}
+
+	return openSQLite(ctx, dsn, log)
+}
+
+// openSQLite opens the SQLite database at path, creating the file if
+// needed, and checks that foreign keys, WAL and the busy timeout are in force.
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: the path is empty: give a SQLite file path with -db")
 	}
@@ -99,8 +112,11 @@ type Pragmas struct {
 }
 
 // ReadPragmas reads the settings of a connection of the writer and of the
-// reader pool.
+// reader pool. It works on SQLite only.
 func (s *Store) ReadPragmas(ctx context.Context) (write, read Pragmas, err error) {
+	if s.dialect.Name != migrations.SQLite.Name {
+		return write, read, fmt.Errorf("read pragmas: the database is %s, not SQLite", s.dialect.Name)
+	}
 	if write, err = readPragmas(ctx, s.write); err != nil {
 		return write, read, err
 	}
@@ -145,6 +161,11 @@ func (s *Store) checkPragmas(ctx context.Context) error {
 	return nil
 }
 
+// Dialect returns the database's dialect: migrations.SQLite or migrations.PostgreSQL.
+func (s *Store) Dialect() migrations.Dialect {
+	return s.dialect
+}
+
 // Migrate applies the pending migrations and returns their versions.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	return migrations.Up(ctx, s.write, s.dialect)
@@ -163,8 +184,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes every connection.
 func (s *Store) Close() error {
 	var first error
-	for _, db := range []*bun.DB{s.read, s.write} {
-		if db == nil {
+	for i, db := range []*bun.DB{s.read, s.write} {
+		if db == nil || (i == 1 && db == s.read) {
 			continue
 		}
 		if err := db.Close(); err != nil && first == nil {

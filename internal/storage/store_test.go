@@ -4,28 +4,36 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/testdb"
 	"github.com/orquestra/orquestra/migrations"
 )
 
 func openStore(t *testing.T) *storage.Store {
 	t.Helper()
 
-	path := filepath.Join(t.TempDir(), "test.db")
-	store, err := storage.Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, err, "open %s", path)
+	store, err := storage.Open(context.Background(), testdb.DSN(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err, "open test database")
 	t.Cleanup(func() { store.Close() })
 
 	return store
 }
 
+func skipOnPostgres(t *testing.T) {
+	t.Helper()
+
+	if testdb.Postgres() {
+		t.Skip("SQLite connection settings: not applicable on PostgreSQL")
+	}
+}
+
 func TestPragmasOnEveryPool(t *testing.T) {
+	skipOnPostgres(t)
 	store := openStore(t)
 
 	write, read, err := store.ReadPragmas(context.Background())
@@ -39,6 +47,7 @@ func TestPragmasOnEveryPool(t *testing.T) {
 }
 
 func TestOpenRejectsURIsAndMemory(t *testing.T) {
+	skipOnPostgres(t)
 	for _, dsn := range []string{":memory:", "file:x.db?_pragma=foreign_keys(0)", "x.db?mode=ro", ""} {
 		_, err := storage.Open(context.Background(), dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		assert.Error(t, err, "Open(%q) must be rejected", dsn)
@@ -48,7 +57,7 @@ func TestOpenRejectsURIsAndMemory(t *testing.T) {
 func TestMigrationsUpDownUp(t *testing.T) {
 	ctx := context.Background()
 	store := openStore(t)
-	all, err := migrations.All(migrations.SQLite)
+	all, err := migrations.All(store.Dialect())
 	require.NoError(t, err, "list migrations")
 
 	applied, err := store.Migrate(ctx)
@@ -59,7 +68,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	require.NoError(t, err, "migrate up again")
 	assert.Empty(t, again, "a second run applies nothing")
 
-	reverted, err := migrations.Down(ctx, store.WriteDB(), migrations.SQLite, len(all))
+	reverted, err := migrations.Down(ctx, store.WriteDB(), store.Dialect(), len(all))
 	require.NoError(t, err, "migrate down")
 	assert.Len(t, reverted, len(all), "every migration reverted")
 

@@ -15,6 +15,10 @@ import (
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id string) (*models.User, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "user %s not found", id)
+	}
+
 	user := new(models.User)
 	err := s.read.NewSelect().Model(user).Where("u.id = ?", id).Scan(ctx)
 	if err != nil {
@@ -37,6 +41,11 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*models.Us
 
 // UsersByIDs returns the users with the given ids, in no particular order.
 func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]models.User, error) {
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+
 	var users []models.User
 	err := s.read.NewSelect().Model(&users).Where("u.id IN (?)", bun.In(ids)).Scan(ctx)
 	return users, err

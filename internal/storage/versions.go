@@ -32,6 +32,11 @@ type VersionBody struct {
 // LatestVersions returns the newest version of each project that has one,
 // without the IDL and docs, keyed by project id.
 func (s *Store) LatestVersions(ctx context.Context, projectIDs []string) (map[string]*models.IDLVersion, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string]*models.IDLVersion{}, nil
+	}
+
 	var versions []models.IDLVersion
 	err := s.read.NewSelect().Model(&versions).ExcludeColumn(versionBodyColumns...).
 		Where("v.project_id IN (?)", bun.In(projectIDs)).
@@ -55,8 +60,13 @@ func (s *Store) VersionsByNumber(ctx context.Context, keys []VersionNumberKey) (
 	projectIDs := make([]string, 0, len(keys))
 	numbers := make([]int, 0, len(keys))
 	for _, k := range keys {
-		projectIDs = append(projectIDs, k.ProjectID)
-		numbers = append(numbers, k.Number)
+		if validID(k.ProjectID) {
+			projectIDs = append(projectIDs, k.ProjectID)
+			numbers = append(numbers, k.Number)
+		}
+	}
+	if len(projectIDs) == 0 {
+		return map[VersionNumberKey]*models.IDLVersion{}, nil
 	}
 
 	var versions []models.IDLVersion
@@ -79,6 +89,11 @@ func (s *Store) VersionsByNumber(ctx context.Context, keys []VersionNumberKey) (
 
 // VersionBodies returns the IDL and docs of the given versions, keyed by version id.
 func (s *Store) VersionBodies(ctx context.Context, ids []string) (map[string]*VersionBody, error) {
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return map[string]*VersionBody{}, nil
+	}
+
 	var bodies []VersionBody
 	err := s.read.NewSelect().Model((*models.IDLVersion)(nil)).Column("id", "idl_json", "cpi_md").
 		Where("v.id IN (?)", bun.In(ids)).Scan(ctx, &bodies)
@@ -96,6 +111,11 @@ func (s *Store) VersionBodies(ctx context.Context, ids []string) (map[string]*Ve
 
 // VersionCounts returns how many versions each project has, keyed by project id.
 func (s *Store) VersionCounts(ctx context.Context, projectIDs []string) (map[string]int, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string]int{}, nil
+	}
+
 	var rows []struct {
 		ProjectID string `bun:"project_id"`
 		Count     int    `bun:"count"`
@@ -130,6 +150,11 @@ type rankedVersion struct {
 // of several projects, all with the same page arguments, in one statement.
 // Page.After is a version number here.
 func (s *Store) VersionsOfProjects(ctx context.Context, projectIDs []string, first, afterVersion int) (map[string]*VersionPage, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string]*VersionPage{}, nil
+	}
+
 	inner := s.read.NewSelect().Model((*models.IDLVersion)(nil)).
 		ExcludeColumn(versionBodyColumns...).
 		ColumnExpr("ROW_NUMBER() OVER (PARTITION BY v.project_id ORDER BY v.version DESC) AS rank").
@@ -168,7 +193,15 @@ func (s *Store) VersionsOfProjects(ctx context.Context, projectIDs []string, fir
 // has the same IDL hash and keep(latest) is true, it returns the latest
 // version and adds nothing; created then is false.
 func (s *Store) PublishVersion(ctx context.Context, v *models.IDLVersion, keep func(latest *models.IDLVersion) bool) (created bool, err error) {
+	if !validID(v.ProjectID) {
+		return false, apperr.New(apperr.NotFound, "project %s not found", v.ProjectID)
+	}
+
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockProject(ctx, tx, v.ProjectID); err != nil {
+			return err
+		}
+
 		latest := new(models.IDLVersion)
 		err := tx.NewSelect().Model(latest).Where("v.project_id = ?", v.ProjectID).
 			Order("v.version DESC").Limit(1).Scan(ctx)

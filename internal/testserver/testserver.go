@@ -12,7 +12,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -26,12 +25,14 @@ import (
 	"github.com/orquestra/orquestra/internal/server"
 	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/storage"
+	"github.com/orquestra/orquestra/internal/testdb"
 	"github.com/orquestra/orquestra/internal/upload"
 )
 
 // Server is a running server with its database.
 type Server struct {
-	URL    string
+	URL string
+	// DBPath is the SQLite file, or the PostgreSQL URL, of the database.
 	DBPath string
 	Store  *storage.Store
 	Tokens *auth.Tokens
@@ -85,13 +86,12 @@ func StartWith(t testing.TB, opts Options) *Server {
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	path := filepath.Join(t.TempDir(), "orquestra.db")
-	store, err := storage.Open(ctx, path, log)
-	require.NoError(t, err, "open database %s", path)
+	dsn := testdb.DSN(t)
+	store, err := storage.Open(ctx, dsn, log)
+	require.NoError(t, err, "open test database")
 	t.Cleanup(func() { store.Close() })
-
 	_, err = store.Migrate(ctx)
-	require.NoError(t, err, "migrate database")
+	require.NoError(t, err, "migrate test database")
 
 	secret, err := store.Setting(ctx, "jwt_secret", auth.GenerateSecret)
 	require.NoError(t, err, "create JWT secret")
@@ -115,7 +115,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 
-	return &Server{URL: ts.URL, DBPath: path, Store: store, Tokens: tokens, Logs: logs, client: ts.Client()}
+	return &Server{URL: ts.URL, DBPath: dsn, Store: store, Tokens: tokens, Logs: logs, client: ts.Client()}
 }
 
 // Token returns a session token for a local user, creating the user.

@@ -1,0 +1,80 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/orquestra/orquestra/migrations"
+)
+
+// PostgresPoolSize caps the connections one server opens to PostgreSQL.
+const PostgresPoolSize = 20
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres connects to PostgreSQL and checks that it answers.
+func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	sqldb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	sqldb.SetMaxOpenConns(PostgresPoolSize)
+	sqldb.SetMaxIdleConns(PostgresPoolSize)
+
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
+	}
+
+	s := &Store{dialect: migrations.PostgreSQL, log: log, dsn: dsn}
+	db := bun.NewDB(sqldb, pgdialect.New())
+	db.AddQueryHook(&queryHook{store: s})
+	s.read, s.write = db, db
+
+	return s, nil
+}
+
+// redact hides the password of a connection URL, for messages and logs.
+func redact(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 {
+		return dsn
+	}
+
+	credentials := dsn[scheme+3 : at]
+	if user, _, ok := strings.Cut(credentials, ":"); ok {
+		return dsn[:scheme+3] + user + ":***" + dsn[at:]
+	}
+
+	return dsn
+}
+
+// lockProject takes the project's row lock for the rest of the transaction
+// on PostgreSQL, so that two transactions that read the latest version and
+// insert the next one run one after the other. SQLite's single writer
+// already serialises them.
+func (s *Store) lockProject(ctx context.Context, tx bun.Tx, projectID string) error {
+	if s.dialect.Name != migrations.PostgreSQL.Name {
+		return nil
+	}
+
+	_, err := tx.ExecContext(ctx, "SELECT id FROM projects WHERE id = ? FOR UPDATE", projectID)
+	return err
+}
+
+// DSN returns the PostgreSQL connection URL the store was opened with, or
+// "" for SQLite, for the listener of change notifications.
+func (s *Store) DSN() string {
+	return s.dsn
+}
