@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	ProjectConnection() ProjectConnectionResolver
 	Query() QueryResolver
 	Seed() SeedResolver
+	Subscription() SubscriptionResolver
 	TypeDef() TypeDefResolver
 	User() UserResolver
 }
@@ -280,6 +281,10 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	Subscription struct {
+		IdlVersionPublished func(childComplexity int, projectID string) int
+	}
+
 	TypeDef struct {
 		Alias         func(childComplexity int) int
 		Docs          func(childComplexity int) int
@@ -401,6 +406,9 @@ type SeedResolver interface {
 	Value(ctx context.Context, obj *idl.Seed) (*string, error)
 	Path(ctx context.Context, obj *idl.Seed) (*string, error)
 	Type(ctx context.Context, obj *idl.Seed) (*string, error)
+}
+type SubscriptionResolver interface {
+	IdlVersionPublished(ctx context.Context, projectID string) (<-chan *models.IDLVersion, error)
 }
 type TypeDefResolver interface {
 	Kind(ctx context.Context, obj *idl.TypeDef) (model.TypeDefKind, error)
@@ -1456,6 +1464,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Seed.Value(childComplexity), true
 
+	case "Subscription.idlVersionPublished":
+		if e.ComplexityRoot.Subscription.IdlVersionPublished == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_idlVersionPublished_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.IdlVersionPublished(childComplexity, args["projectId"].(string)), true
+
 	case "TypeDef.alias":
 		if e.ComplexityRoot.TypeDef.Alias == nil {
 			break
@@ -1669,6 +1689,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1759,6 +1796,16 @@ type Mutation {
   setCustomDocs(projectId: ID!, markdown: String!): Project!
   "Removes the custom docs, so that the latest version's docs are served again."
   resetCustomDocs(projectId: ID!): Project!
+}
+
+type Subscription {
+  """
+  Sends each version published to the project from now on. The project must
+  be one the subscriber may see; a private project's versions reach only
+  its owner and its API keys. Authenticate in the connection_init payload
+  with {"Authorization": "Bearer <token>"} or {"X-API-Key": "<key>"}.
+  """
+  idlVersionPublished(projectId: ID!): IdlVersion!
 }
 
 type User {
@@ -3114,6 +3161,20 @@ func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["username"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_idlVersionPublished_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectId"] = arg0
 	return args, nil
 }
 
@@ -7413,6 +7474,50 @@ func (ec *executionContext) fieldContext_Seed_type(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
 }
 
+func (ec *executionContext) _Subscription_idlVersionPublished(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_idlVersionPublished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().IdlVersionPublished(ctx, fc.Args["projectId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.IDLVersion) graphql.Marshaler {
+			return ec.marshalNIdlVersion2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐIDLVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_idlVersionPublished(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdlVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_idlVersionPublished_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TypeDef_name(ctx context.Context, field graphql.CollectedField, obj *idl.TypeDef) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11131,6 +11236,26 @@ func (ec *executionContext) _Seed(ctx context.Context, sel ast.SelectionSet, obj
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "idlVersionPublished":
+		return ec._Subscription_idlVersionPublished(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var typeDefImplementors = []string{"TypeDef"}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/events"
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/ratelimit"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -26,4 +27,6 @@ type Resolver struct {
 	Docs *docgen.Cache
 	// UploadLimiter rate-limits uploadIdl and publishIdlVersion per caller.
 	UploadLimiter *ratelimit.Limiter
+	// Events delivers published versions to subscriptions.
+	Events events.Broker
 }

@@ -379,6 +379,11 @@ func (r *seedResolver) Type(ctx context.Context, obj *idl.Seed) (*string, error)
 	return nonEmpty(obj.Type), nil
 }
 
+// IdlVersionPublished is the resolver for the idlVersionPublished field.
+func (r *subscriptionResolver) IdlVersionPublished(ctx context.Context, projectID string) (<-chan *models.IDLVersion, error) {
+	return r.idlVersionPublished(ctx, projectID)
+}
+
 // Kind is the resolver for the kind field.
 func (r *typeDefResolver) Kind(ctx context.Context, obj *idl.TypeDef) (model.TypeDefKind, error) {
 	return model.TypeDefKind(obj.Kind), nil
@@ -480,6 +485,9 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Seed returns SeedResolver implementation.
 func (r *Resolver) Seed() SeedResolver { return &seedResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 // TypeDef returns TypeDefResolver implementation.
 func (r *Resolver) TypeDef() TypeDefResolver { return &typeDefResolver{r} }
 
@@ -500,6 +508,7 @@ type (
 	projectConnectionResolver    struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
 	seedResolver                 struct{ *Resolver }
+	subscriptionResolver         struct{ *Resolver }
 	typeDefResolver              struct{ *Resolver }
 	userResolver                 struct{ *Resolver }
 )

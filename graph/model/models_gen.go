@@ -68,6 +68,9 @@ type PublishIdlVersionInput struct {
 type Query struct {
 }
 
+type Subscription struct {
+}
+
 type UpdateProjectInput struct {
 	Name        *string                    `json:"name,omitempty"`
 	Description graphql.Omittable[*string] `json:"description,omitempty"`

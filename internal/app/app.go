@@ -20,6 +20,7 @@ import (
 	"github.com/orquestra/orquestra/internal/config"
 	"github.com/orquestra/orquestra/internal/demo"
 	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/events"
 	"github.com/orquestra/orquestra/internal/gendata"
 	"github.com/orquestra/orquestra/internal/idl"
 	"github.com/orquestra/orquestra/internal/loader"
@@ -212,6 +213,11 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		}
 	}
 
+	broker, err := newBroker(ctx, store, log)
+	if err != nil {
+		return err
+	}
+
 	handler := server.New(server.Options{
 		Store:       store,
 		Uploads:     uploads,
@@ -223,9 +229,27 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		Limits:      cfg.Limits,
 		CORSOrigins: cfg.CORSOrigins,
 		SignIn:      signin.New(cfg.SignIn, store, issuer, log),
+		Pprof:       cfg.Pprof,
+		Events:      broker,
 	})
 
 	return listenAndServe(ctx, cfg.Addr, handler, log, ready)
+}
+
+// newBroker returns the broker of subscription events: in process on
+// SQLite, and through PostgreSQL's NOTIFY, listening until ctx ends, when
+// several replicas share a PostgreSQL database.
+func newBroker(ctx context.Context, store *storage.Store, log *slog.Logger) (events.Broker, error) {
+	if store.DSN() == "" {
+		return events.NewLocal(), nil
+	}
+
+	broker := events.NewPostgres(store.WriteDB(), store.DSN(), log)
+	if err := broker.Listen(ctx); err != nil {
+		return nil, err
+	}
+
+	return broker, nil
 }
 
 func loadDemo(ctx context.Context, store *storage.Store, uploads *upload.Service, log *slog.Logger) error {

@@ -35,6 +35,8 @@ type Config struct {
 	// GenProjects and GenSeed are the size and seed of the gendata command.
 	GenProjects int
 	GenSeed     uint64
+	// Pprof serves CPU and memory profiles under /debug/pprof/ on Addr.
+	Pprof bool
 	// SignIn configures sign-in with GitHub.
 	SignIn signin.Config
 	// Args are the arguments left after the flags, such as a username.
@@ -50,7 +52,7 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 
 	var logLevel string
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (ORQUESTRA_ADDR)")
-	fs.StringVar(&cfg.DB, "db", "orquestra.db", "SQLite database file, created if missing (ORQUESTRA_DB)")
+	fs.StringVar(&cfg.DB, "db", "orquestra.db", "database: a SQLite file path, created if missing, or a postgres:// URL (ORQUESTRA_DB)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load demo projects from real public IDLs into an empty database (ORQUESTRA_DEMO)")
 	fs.StringVar(&cfg.JWTSecret, "jwt-secret", "", "secret that signs session tokens, at least 32 bytes; generated and kept in the database when empty (ORQUESTRA_JWT_SECRET)")
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", auth.DefaultTokenTTL, "how long a session token stays valid (ORQUESTRA_TOKEN_TTL)")
@@ -70,6 +72,7 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.IntVar(&cfg.Limits.UploadBurst, "upload-burst", d.UploadBurst, "uploads each user or API key may make at once before the rate applies (ORQUESTRA_UPLOAD_BURST)")
 	fs.IntVar(&cfg.Limits.PersistedQueries, "persisted-queries", d.PersistedQueries, "most queries kept for automatic persisted queries (ORQUESTRA_PERSISTED_QUERIES)")
 	fs.BoolVar(&cfg.Batching, "batching", true, "batch nested lookups with dataloaders; false runs one statement per lookup, for benchmarks (ORQUESTRA_BATCHING)")
+	fs.BoolVar(&cfg.Pprof, "pprof", false, "serve runtime profiles under /debug/pprof/ on the listen address, for profiling; keep it off in production (ORQUESTRA_PPROF)")
 	if command == "gendata" {
 		fs.IntVar(&cfg.GenProjects, "projects", 1000, "number of projects to generate, with one user per 10 projects (ORQUESTRA_PROJECTS)")
 		fs.Uint64Var(&cfg.GenSeed, "seed", 1, "seed of the random values; the same seed and size give the same data (ORQUESTRA_SEED)")

@@ -142,6 +142,15 @@ type graphQLResult struct {
 // error when the request could not be sent or answered, which happens on
 // purpose when the server is killed.
 func post(ctx context.Context, url, bearer, query string, variables map[string]any) (*graphQLResult, int, error) {
+	return send(ctx, url, "Authorization", "Bearer "+bearer, query, variables)
+}
+
+// postWithKey sends one GraphQL request authenticated with an API key.
+func postWithKey(ctx context.Context, url, key, query string, variables map[string]any) (*graphQLResult, int, error) {
+	return send(ctx, url, "X-API-Key", key, query, variables)
+}
+
+func send(ctx context.Context, url, header, value, query string, variables map[string]any) (*graphQLResult, int, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
 		return nil, 0, err
@@ -152,7 +161,7 @@ func post(ctx context.Context, url, bearer, query string, variables map[string]a
 		return nil, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+bearer)
+	req.Header.Set(header, value)
 
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

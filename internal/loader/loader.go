@@ -32,6 +32,10 @@ type Options struct {
 	// and PrimeProjects loads nothing ahead, so a list runs one statement
 	// per item and relation (N+1). It exists to measure what batching saves.
 	Unbatched bool
+	// Uncached turns the loaders' caches off, for loaders that live as long
+	// as a WebSocket connection: each subscription event then reads fresh
+	// rows while its fields are still batched.
+	Uncached bool
 }
 
 // DefaultOptions are the options the server uses unless configured.
@@ -90,10 +94,15 @@ func New(store *storage.Store, viewer storage.Viewer, opts Options) *Loaders {
 }
 
 func newLoader[K comparable, V any](fn dataloader.BatchFunc[K, V], opts Options) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(fn,
+	options := []dataloader.Option[K, V]{
 		dataloader.WithWait[K, V](opts.Wait),
 		dataloader.WithBatchCapacity[K, V](opts.BatchCapacity),
-	)
+	}
+	if opts.Uncached {
+		options = append(options, dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
+	}
+
+	return dataloader.NewBatchedLoader(fn, options...)
 }
 
 type contextKey struct{}

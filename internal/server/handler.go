@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -19,6 +20,7 @@ import (
 	"github.com/orquestra/orquestra/graph"
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/docgen"
+	"github.com/orquestra/orquestra/internal/events"
 	"github.com/orquestra/orquestra/internal/gqlhttp"
 	"github.com/orquestra/orquestra/internal/graphiql"
 	"github.com/orquestra/orquestra/internal/idl"
@@ -45,9 +47,15 @@ type Options struct {
 	// CORSOrigins are the front-end origins allowed to call the API from a
 	// browser; empty allows same-origin pages only.
 	CORSOrigins []string
+	// Events delivers published versions to subscriptions; nil keeps them
+	// within this process.
+	Events events.Broker
 	// SignIn serves GET /auth/github and its callback; nil turns sign-in
 	// off, and both routes then respond with 503.
 	SignIn *signin.GitHub
+	// Pprof serves the runtime profiles of net/http/pprof under
+	// /debug/pprof/, for profiling under load. Off in production.
+	Pprof bool
 }
 
 // Limits bound what one request may cost. Zero values take the defaults.
@@ -92,6 +100,10 @@ var DefaultLimits = Limits{
 // New returns the server's HTTP handler.
 func New(opts Options) http.Handler {
 	opts.Limits = withDefaults(opts.Limits)
+	if opts.Events == nil {
+		opts.Events = events.NewLocal()
+	}
+	notifySubscribers(opts)
 	m := metrics.New(opts.Store.Queries)
 
 	gql := newGraphQL(opts)
@@ -112,6 +124,10 @@ func New(opts Options) http.Handler {
 	mux.HandleFunc("GET /auth/github/callback", opts.SignIn.Callback)
 	mux.Handle("GET /readyz", readyz(opts.Store))
 	mux.Handle("GET /metrics", m.Handler())
+	if opts.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	}
 
 	return request.Middleware(logRequests(opts.Log, m, mux))
 }
@@ -151,6 +167,7 @@ func newGraphQL(opts Options) *handler.Server {
 		Programs:      opts.Programs,
 		Docs:          opts.Docs,
 		UploadLimiter: ratelimit.New(opts.Limits.UploadsPerMinute, opts.Limits.UploadBurst, 100000),
+		Events:        opts.Events,
 	}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver, Complexity: graph.NewComplexity()}))
 
@@ -160,6 +177,7 @@ func newGraphQL(opts Options) *handler.Server {
 		MaxMemory:     8 << 20,
 	})
 	srv.AddTransport(gqlhttp.Transport{MaxBatch: opts.Limits.Batch})
+	srv.AddTransport(websocketTransport(opts))
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
@@ -217,6 +235,12 @@ func limitBody(limit int64) func(http.Handler) http.Handler {
 func withTimeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// A WebSocket connection lives as long as its subscriptions.
+			if r.Header.Get("Upgrade") != "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 

@@ -5,7 +5,7 @@ import "github.com/google/uuid"
 // Ids are UUIDs, stored as text on SQLite and as uuid on PostgreSQL, where
 // comparing a uuid column with a malformed string is an error rather than
 // no match. Every query therefore drops malformed ids first, so that both
-// databases answer "not found" for them.
+// databases return "not found" for them.
 
 // validID reports whether id is a UUID in its canonical 36-character form.
 func validID(id string) bool {

@@ -22,7 +22,7 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// openPostgres connects to PostgreSQL and checks that it answers.
+// openPostgres connects to PostgreSQL and pings it.
 func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	sqldb, err := sql.Open("pgx", dsn)
 	if err != nil {

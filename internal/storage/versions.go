@@ -247,3 +247,18 @@ func (s *Store) RecentPublicVersions(ctx context.Context, first int) ([]models.I
 
 	return versions, nil
 }
+
+// VersionByID returns one version without the IDL and docs.
+func (s *Store) VersionByID(ctx context.Context, id string) (*models.IDLVersion, error) {
+	if !validID(id) {
+		return nil, apperr.New(apperr.NotFound, "IDL version %s not found", id)
+	}
+
+	v := new(models.IDLVersion)
+	err := s.read.NewSelect().Model(v).ExcludeColumn(versionBodyColumns...).Where("v.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, notFound(err, "IDL version %s not found", id)
+	}
+
+	return v, nil
+}

@@ -57,9 +57,10 @@ type Document struct {
 
 // Service validates and stores uploaded IDL versions.
 type Service struct {
-	store    *storage.Store
-	programs *idl.Cache
-	docs     *docgen.Cache
+	store     *storage.Store
+	programs  *idl.Cache
+	docs      *docgen.Cache
+	onPublish func(ctx context.Context, v *models.IDLVersion)
 }
 
 // NewService returns an upload service that parses through programs and
@@ -214,11 +215,22 @@ func (s *Service) Publish(ctx context.Context, projectID string, doc *Document) 
 	keep := func(latest *models.IDLVersion) bool {
 		return doc.Markdown == nil || (latest.CpiMd != nil && *latest.CpiMd == *doc.Markdown)
 	}
-	if _, err := s.store.PublishVersion(ctx, &v, keep); err != nil {
+	created, err := s.store.PublishVersion(ctx, &v, keep)
+	if err != nil {
 		return nil, err
+	}
+	if created && s.onPublish != nil {
+		s.onPublish(ctx, &v)
 	}
 
 	return &v, nil
+}
+
+// OnPublish sets a function that is called after each new version is
+// stored, such as a notification of subscribers. It is not called for a
+// re-upload that returns the latest version.
+func (s *Service) OnPublish(fn func(ctx context.Context, v *models.IDLVersion)) {
+	s.onPublish = fn
 }
 
 // version builds the row of a version, with docs generated from the IDL

@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orquestra/orquestra/internal/testserver"
+)
+
+const publishedSubscription = `subscription($id: ID!) { idlVersionPublished(projectId: $id) { version project { name } } }`
+
+type publishedEvent struct {
+	Data struct {
+		IdlVersionPublished struct {
+			Version int
+			Project struct{ Name string }
+		}
+	}
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
+func decodeEvent(t *testing.T, m *testserver.Message) publishedEvent {
+	t.Helper()
+
+	require.NotNil(t, m, "a message arrived")
+	var e publishedEvent
+	require.NoError(t, json.Unmarshal(m.Payload, &e), "decode %s", m.Payload)
+	return e
+}
+
+func TestSubscriptionRespectsVisibility(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	privateID := createProject(t, s, owner, "secret program", smallIDL(t), false)
+	vars := map[string]any{"id": privateID}
+
+	ownerSub, err := testserver.Subscribe(ctx, s.URL, map[string]any{"Authorization": "Bearer " + owner}, publishedSubscription, vars)
+	require.NoError(t, err, "the owner subscribes")
+	defer ownerSub.Close()
+
+	anonymous, err := testserver.Subscribe(ctx, s.URL, map[string]any{}, publishedSubscription, vars)
+	require.NoError(t, err, "an anonymous caller may connect")
+	defer anonymous.Close()
+
+	first, err := anonymous.Next(ctx)
+	require.NoError(t, err, "read the anonymous subscription's answer")
+	rejected := decodeEvent(t, first)
+	require.NotEmpty(t, rejected.Errors, "a private project is not found for an anonymous subscriber: %s", first.Payload)
+	assert.Equal(t, "NOT_FOUND", rejected.Errors[0].Extensions["code"], "the same answer as for a missing project")
+	assert.Zero(t, rejected.Data.IdlVersionPublished.Version, "no version in the answer")
+
+	done, err := anonymous.Next(ctx)
+	require.NoError(t, err, "read the end of the anonymous subscription")
+	assert.Equal(t, "complete", done.Type, "the rejected subscription ends")
+
+	res := s.Query(t, owner, publishMutation, map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": string(smallIDL(t)) + " "}})
+	require.Empty(t, res.Errors, "publish: %s", res.Body)
+
+	next, err := ownerSub.Next(ctx)
+	require.NoError(t, err, "the owner receives the version")
+	require.Equal(t, "next", next.Type, "message type: %s", next.Payload)
+	event := decodeEvent(t, next)
+	assert.Equal(t, 2, event.Data.IdlVersionPublished.Version, "the published version")
+	assert.Equal(t, "secret program", event.Data.IdlVersionPublished.Project.Name, "its project")
+
+	late, err := anonymous.NextWithin(ctx, 300*time.Millisecond)
+	require.NoError(t, err, "read the anonymous connection")
+	assert.Nil(t, late, "the anonymous subscriber receives nothing")
+}
+
+func TestSubscriptionWithAPIKeyAndBadToken(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	privateID := createProject(t, s, owner, "keyed", smallIDL(t), false)
+
+	var created struct{ CreateApiKey struct{ Key string } }
+	s.Query(t, owner, `mutation($id: ID!) { createApiKey(input: {projectId: $id, name: "ci"}) { key } }`, map[string]any{"id": privateID}).Decode(t, &created)
+
+	keySub, err := testserver.Subscribe(ctx, s.URL, map[string]any{"x-api-key": created.CreateApiKey.Key}, publishedSubscription, map[string]any{"id": privateID})
+	require.NoError(t, err, "a project's key subscribes, the payload key matched without regard to case")
+	defer keySub.Close()
+
+	res := s.QueryAs(t, testserver.Credentials{APIKey: created.CreateApiKey.Key}, publishMutation,
+		map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": string(smallIDL(t)) + "  "}})
+	require.Empty(t, res.Errors, "the key publishes: %s", res.Body)
+
+	next, err := keySub.Next(ctx)
+	require.NoError(t, err, "the key's subscription receives the version")
+	assert.Equal(t, 2, decodeEvent(t, next).Data.IdlVersionPublished.Version, "the published version")
+
+	_, err = testserver.Subscribe(ctx, s.URL, map[string]any{"Authorization": "Bearer not-a-token"}, publishedSubscription, map[string]any{"id": privateID})
+	assert.Error(t, err, "a bad token in connection_init is rejected")
+}
