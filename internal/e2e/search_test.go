@@ -1,0 +1,54 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/orquestra/orquestra/internal/testserver"
+)
+
+// The search rules are the same on SQLite and PostgreSQL: text is matched
+// without regard to case, program ids exactly, and LIKE wildcards literally.
+func TestProjectSearchRules(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "searcher")
+	idl := smallIDL(t)
+	createProject(t, s, token, "Jupiter Aggregator", idl, true)
+	createProject(t, s, token, "Percent 100% Program", idl, true)
+
+	search := func(text string) []string {
+		var out struct {
+			Projects struct {
+				Edges []struct{ Node struct{ ID, Name string } }
+			}
+		}
+		s.Query(t, "", `query($q: String) { projects(filter: {search: $q}) { edges { node { id name } } } }`, map[string]any{"q": text}).Decode(t, &out)
+
+		var names []string
+		for _, e := range out.Projects.Edges {
+			names = append(names, e.Node.Name)
+		}
+		return names
+	}
+
+	assert.Equal(t, []string{"Jupiter Aggregator"}, search("jup"), "text is matched without regard to case")
+	assert.Equal(t, []string{"Jupiter Aggregator"}, search(programID("Jupiter Aggregator")), "a program id is matched exactly")
+	assert.Empty(t, search(strings.ToLower(programID("Jupiter Aggregator"))), "a program id in the wrong case matches nothing")
+	assert.Equal(t, []string{"Percent 100% Program"}, search("100%"), "% is matched literally")
+	assert.Empty(t, search("_upiter"), "_ is matched literally")
+	assert.Empty(t, search("' OR 1=1 --"), "quotes are data, not SQL")
+
+	var byOwner struct {
+		Projects struct{ TotalCount int }
+	}
+	s.Query(t, "", `{ projects(filter: {ownerUsername: "SEARCHER"}) { totalCount } }`, nil).Decode(t, &byOwner)
+	assert.Equal(t, 2, byOwner.Projects.TotalCount, "ownerUsername is matched without regard to case")
+
+	var byBadOwner struct {
+		Projects struct{ TotalCount int }
+	}
+	s.Query(t, "", `{ projects(filter: {ownerId: "not-a-uuid"}) { totalCount } }`, nil).Decode(t, &byBadOwner)
+	assert.Zero(t, byBadOwner.Projects.TotalCount, "a malformed owner id matches nothing")
+}
