@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,4 +93,39 @@ func TestMigrationVersionsAreOrderedTimestamps(t *testing.T) {
 		assert.NotContains(t, m.Up, "{{", "migration %s left a template action", m.Version)
 		assert.NotEmpty(t, m.Down, "migration %s needs a down", m.Version)
 	}
+}
+
+// Replicas that start at once all migrate: each migration is applied once,
+// and none of them fails.
+func TestConcurrentMigrationsApplyOnce(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.DSN(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	const replicas = 4
+	applied := make([][]string, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() {
+			store, err := storage.Open(ctx, dsn, log)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer store.Close()
+			applied[i], errs[i] = store.Migrate(ctx)
+		})
+	}
+	wg.Wait()
+
+	total := 0
+	for i := range replicas {
+		require.NoError(t, errs[i], "replica %d migrates", i)
+		total += len(applied[i])
+	}
+
+	all, err := migrations.All(migrations.SQLite)
+	require.NoError(t, err)
+	assert.Equal(t, len(all), total, "every migration applied exactly once across the replicas")
 }
