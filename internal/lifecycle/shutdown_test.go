@@ -39,6 +39,7 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	for i := 0; i < uploads; i++ {
 		<-sent
 	}
+	waitAccepted(t, p)
 
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM), "send SIGTERM")
 	time.AfterFunc(300*time.Millisecond, func() { close(release) })
@@ -53,6 +54,20 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not exit within 30 s of SIGTERM")
 	}
+}
+
+// waitAccepted returns once the server has accepted every connection
+// opened so far. A connection still in the kernel's accept queue when the
+// listener closes is reset, while an accepted one counts as in flight. The
+// server accepts in arrival order, so a request on a new connection that
+// gets an answer shows the earlier connections were accepted.
+func waitAccepted(t *testing.T, p *process) {
+	t.Helper()
+
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Get(p.url + "/healthz")
+	require.NoError(t, err, "GET /healthz")
+	res.Body.Close()
 }
 
 // slowUpload sends a multipart upload in two parts: everything but the
