@@ -6,6 +6,11 @@
 // PostgreSQL are written as {{.ID}}, {{.Time}} and {{.BigInt}} and filled
 // from one Dialect value, so each migration exists once for both databases.
 //
+// On PostgreSQL ids are uuid, times timestamptz and flags boolean. The IDL
+// stays text rather than jsonb, because jsonb reorders keys and drops
+// whitespace, and the server must return the uploaded bytes, whose SHA-256
+// it reports.
+//
 // bun's own migrator records a migration in a statement of its own after
 // running it, so a crash between the two leaves a schema change that is not
 // recorded. This migrator runs each migration and its record in one

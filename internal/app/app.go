@@ -30,9 +30,6 @@ import (
 	"github.com/orquestra/orquestra/internal/upload"
 )
 
-// ShutdownGrace is how long in-flight requests get to finish on shutdown.
-const ShutdownGrace = 15 * time.Second
-
 // Cache sizes, in entries. A parsed program takes several times its IDL's
 // size in memory, so with IDLs of up to 10 MiB the program cache is kept small.
 //
@@ -71,7 +68,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "baseline":
 		return runBaseline(ctx, cfg, log)
 	default:
-		return runServe(ctx, cfg, log, nil)
+		return runServe(ctx, cfg, log)
 	}
 }
 
@@ -187,13 +184,10 @@ func runBaseline(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 	}
 	defer store.Close()
 
-	return listenAndServe(ctx, cfg.Addr, baseline.Handler(store, log), log, nil)
+	return listenAndServe(ctx, cfg, baseline.Handler(store, log), log)
 }
 
-// Ready is told the address the server listens on, once it listens.
-type Ready func(addr string)
-
-func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready Ready) error {
+func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -233,7 +227,7 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger, ready R
 		Events:      broker,
 	})
 
-	return listenAndServe(ctx, cfg.Addr, handler, log, ready)
+	return listenAndServe(ctx, cfg, handler, log)
 }
 
 // newBroker returns the broker of subscription events: in process on
@@ -266,7 +260,8 @@ func loadDemo(ctx context.Context, store *storage.Store, uploads *upload.Service
 	return nil
 }
 
-func listenAndServe(ctx context.Context, addr string, handler http.Handler, log *slog.Logger, ready Ready) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, handler http.Handler, log *slog.Logger) error {
+	addr := cfg.Addr
 	listener, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -280,9 +275,6 @@ func listenAndServe(ctx context.Context, addr string, handler http.Handler, log 
 	}
 
 	log.Info("listening", "addr", "http://"+listener.Addr().String(), "graphiql", "http://"+listener.Addr().String()+"/")
-	if ready != nil {
-		ready(listener.Addr().String())
-	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
@@ -293,8 +285,8 @@ func listenAndServe(ctx context.Context, addr string, handler http.Handler, log 
 	case <-ctx.Done():
 	}
 
-	log.Info("shutting down", "grace", ShutdownGrace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	log.Info("shutting down", "grace", cfg.ShutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)

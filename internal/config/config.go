@@ -18,17 +18,20 @@ import (
 
 // Config is the complete configuration of one command.
 type Config struct {
-	Addr         string
-	DB           string
-	Demo         bool
-	JWTSecret    string
-	TokenTTL     time.Duration
-	LogLevel     slog.Level
-	LogFormat    string
-	LoaderWait   time.Duration
-	MaxBodyBytes int64
-	Limits       server.Limits
-	CORSOrigins  []string
+	Addr       string
+	DB         string
+	Demo       bool
+	JWTSecret  string
+	TokenTTL   time.Duration
+	LogLevel   slog.Level
+	LogFormat  string
+	LoaderWait time.Duration
+	// ShutdownGrace is how long requests in flight may take to finish after
+	// SIGTERM or SIGINT.
+	ShutdownGrace time.Duration
+	MaxBodyBytes  int64
+	Limits        server.Limits
+	CORSOrigins   []string
 	// Batching turns dataloader batching and list priming on. With it off,
 	// every nested lookup runs its own statement (N+1), for benchmarks.
 	Batching bool
@@ -58,6 +61,7 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", auth.DefaultTokenTTL, "how long a session token stays valid (ORQUESTRA_TOKEN_TTL)")
 	fs.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (ORQUESTRA_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json (ORQUESTRA_LOG_FORMAT)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", 15*time.Second, "how long requests in flight may take to finish after SIGTERM or SIGINT (ORQUESTRA_SHUTDOWN_GRACE)")
 	fs.DurationVar(&cfg.LoaderWait, "loader-wait", loader.DefaultOptions.Wait, "how long a dataloader collects keys before it queries (ORQUESTRA_LOADER_WAIT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted, in bytes (ORQUESTRA_MAX_BODY_BYTES)")
 	d := server.DefaultLimits

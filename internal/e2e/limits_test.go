@@ -45,6 +45,12 @@ func TestUploadSizeLimits(t *testing.T) {
 		assert.Equal(t, "PAYLOAD_TOO_LARGE", res.Code(0), "code of %s", res.Body)
 	})
 
+	t.Run("20 MiB JSON string", func(t *testing.T) {
+		res := send(t, s, token, uploadMutation, input(), paddedIDL(t, 20<<20), false)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, res.Status, "status of a 20 MiB idlJson")
+		assert.Equal(t, "PAYLOAD_TOO_LARGE", res.Code(0), "code of a 20 MiB idlJson")
+	})
+
 	t.Run("body over the request limit", func(t *testing.T) {
 		junk := bytes.Repeat([]byte("x"), 40<<20)
 		req, err := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(junk))
