@@ -23,6 +23,9 @@ import (
 func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	idl, err := corpus.EmbeddedFile("anchor-legacy-anchor-example-basic-2021.json")
 	require.NoError(t, err, "read IDL")
+	// Padding larger than the client's write buffer puts the request's
+	// headers on the wire before the pause.
+	idl = append(idl, bytes.Repeat([]byte(" "), 64<<10)...)
 	db := filepath.Join(t.TempDir(), "term.db")
 	bearer := token(t, db, "terminator")
 	p := start(t, db)
@@ -103,7 +106,11 @@ func slowUpload(url, bearer, name string, idl []byte, sent chan<- struct{}, rele
 	req, _ := http.NewRequest(http.MethodPost, url+"/query", reader)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+bearer)
-	res, err := http.DefaultClient.Do(req)
+
+	// A client of its own opens a new connection: a connection left idle
+	// in a shared pool would be closed by the shutdown as idle.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Do(req)
 	if err != nil {
 		return "request failed: " + err.Error()
 	}
