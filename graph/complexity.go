@@ -2,13 +2,31 @@ package graph
 
 import "github.com/orquestra/orquestra/graph/model"
 
+// DocumentCost is the cost of a field that returns a whole stored
+// document: an IDL of up to 10 MiB or its docs. With the default limit of
+// 20,000, one operation, or one batch, may read about twenty of them, so
+// that a short query cannot make the server build a response of gigabytes.
+//
+// NOTE: the cost bounds the number of documents, not bytes; twenty 10 MiB
+// IDLs still make a response of about 200 MiB.
+const DocumentCost = 1000
+
 // NewComplexity returns the cost rules of the schema. A field costs one
 // plus its children, except that a list with a first argument costs its
-// children once per item it may return, so that nested pages multiply.
-// Program lists (instructions, types, ...) have no first argument; they
-// cost as one item each, since their size is bounded by the stored IDL.
+// children once per item it may return, so that nested pages multiply, and
+// that a field that returns a stored document costs DocumentCost.
 func NewComplexity() ComplexityRoot {
 	var c ComplexityRoot
+
+	document := func(child int) int { return DocumentCost + child }
+	c.IdlVersion.IdlJSON = document
+	c.IdlVersion.Idl = document
+	c.IdlVersion.CpiMd = document
+	// A program view's JSON is several times the size of its IDL.
+	c.IdlVersion.Program = func(child int) int { return 4*DocumentCost + child }
+	c.IdlVersion.Warnings = document
+	c.Project.Docs = document
+	c.Project.CustomDocs = document
 
 	c.Query.Projects = func(child int, _ *model.ProjectFilter, first *int, _ *string) int {
 		return listCost(child, first)

@@ -24,7 +24,7 @@ func pageSize(first *int) (int, error) {
 		return 0, apperr.Field("first", "first is %d: give a number from 0 to %d", *first, maxPageSize)
 	}
 	if *first > maxPageSize {
-		return 0, apperr.Field("first", "first is %d, over the maximum of %d: page through the list with after", *first, maxPageSize)
+		return 0, apperr.Field("first", "first is %d, over the maximum of %d: ask for at most %d", *first, maxPageSize, maxPageSize)
 	}
 
 	return *first, nil

@@ -85,6 +85,8 @@ func TestOperationLimitsJustUnderAndOver(t *testing.T) {
 		{"fragment spreading itself", "query { ...F } fragment F on Query { ...F }", "BAD_USER_INPUT"},
 		{"three pages of 10", pages(10), ""},
 		{"three pages of 100", pages(100), "QUERY_TOO_COMPLEX"},
+		{"ten whole IDLs", "{ stats { recentUploads(first: 10) { idlJson } } }", ""},
+		{"a hundred whole IDLs", "{ stats { recentUploads(first: 100) { idlJson idl cpiMd } } }", "QUERY_TOO_COMPLEX"},
 	}
 
 	for _, tc := range cases {
@@ -144,6 +146,13 @@ func TestBatchLimit(t *testing.T) {
 	var answers []map[string]any
 	require.NoError(t, json.Unmarshal(res.Body, &answers), "a batch is answered with a list")
 	assert.Len(t, answers, server.DefaultLimits.Batch, "one answer per operation")
+
+	heavy := make([]map[string]any, server.DefaultLimits.Batch)
+	for i := range heavy {
+		heavy[i] = map[string]any{"query": "{ stats { recentUploads(first: 15) { idlJson } } }"}
+	}
+	res = postRaw(t, s, "application/json", "", mustJSON(t, heavy))
+	assert.Equal(t, "BATCH_TOO_LARGE", res.Code(0), "a batch whose operations together read too much: %.300s", res.Body)
 
 	for _, n := range []int{server.DefaultLimits.Batch + 1, 1000} {
 		before := s.Store.Queries()

@@ -121,7 +121,7 @@ func TestAPIKeyShownOnlyByCreateAndRotate(t *testing.T) {
 
 	user, project, apiKey := scalarFields(t, s, "User"), scalarFields(t, s, "Project"), scalarFields(t, s, "ApiKey")
 	ownerQuery := fmt.Sprintf(`query($id: ID!) {
-		me { %[1]s projects { edges { node { %[2]s apiKeys { %[3]s } } } } }
+		me { %[1]s projects(first: 5) { edges { node { %[2]s apiKeys { %[3]s } } } } }
 		project(id: $id) { %[2]s owner { %[1]s } apiKeys { %[3]s } }
 	}`, user, project, apiKey)
 	// A key may not list keys, so its query leaves apiKeys out.

@@ -114,3 +114,16 @@ func TestConcurrentCallersDoNotShareLoaders(t *testing.T) {
 		t.Error(leak)
 	}
 }
+
+func TestRecentUploadsFirstZeroIsEmpty(t *testing.T) {
+	s := testserver.Start(t)
+	createProject(t, s, s.Token(t, "owner"), "recent", smallIDL(t), true)
+
+	var out struct {
+		Stats struct {
+			RecentUploads []struct{ Version int }
+		}
+	}
+	s.Query(t, "", `{ stats { recentUploads(first: 0) { version } } }`, nil).Decode(t, &out)
+	assert.Empty(t, out.Stats.RecentUploads, "first: 0 asks for no versions")
+}

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -46,6 +47,9 @@ type Transport struct {
 	// MaxBatch is the most operations one POST may carry as a JSON array;
 	// 0 or 1 turns batching off.
 	MaxBatch int
+	// MaxBatchComplexity caps the summed cost of a batch's operations, so
+	// that a batch costs no more than one operation may; 0 turns it off.
+	MaxBatchComplexity int
 }
 
 var _ graphql.Transport = Transport{}
@@ -144,6 +148,17 @@ func run(ctx context.Context, r *http.Request, exec graphql.GraphExecutor, media
 		return requestErrorStatus(media), exec.DispatchError(graphql.WithOperationContext(ctx, op), errs)
 	}
 
+	return dispatch(ctx, r, exec, op)
+}
+
+// dispatch executes an operation that parsed and validated.
+func dispatch(ctx context.Context, r *http.Request, exec graphql.GraphExecutor, op *graphql.OperationContext) (int, *graphql.Response) {
+	if op.Operation != nil && op.Operation.Operation == ast.Subscription {
+		err := gqlerror.Errorf("a subscription needs a WebSocket: connect to /query with the graphql-transport-ws protocol")
+		err.Extensions = map[string]any{"code": CodeBadRequest}
+		return http.StatusBadRequest, &graphql.Response{Errors: gqlerror.List{err}}
+	}
+
 	if r.Method == http.MethodGet && op.Operation != nil && op.Operation.Operation != ast.Query {
 		err := gqlerror.Errorf("a %s cannot be sent with GET: send it with POST", op.Operation.Operation)
 		err.Extensions = map[string]any{"code": CodeMethodNotAllow}
@@ -189,19 +204,64 @@ func (t Transport) batch(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 
+	ops, responses := t.prepare(r, exec, media, items)
+	if total := batchComplexity(ops); t.MaxBatchComplexity > 0 && total > t.MaxBatchComplexity {
+		writeRequestError(w, media, http.StatusBadRequest, CodeBatchTooLarge,
+			fmt.Sprintf("the batch's operations cost %d together, over the limit of %d: split it", total, t.MaxBatchComplexity))
+		return
+	}
+
+	for i, op := range ops {
+		if op != nil {
+			_, response := dispatch(r.Context(), r, exec, op)
+			responses[i] = wire(response)
+		}
+	}
+
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(responses)
+}
+
+// prepare parses and validates every operation of a batch. An operation
+// that fails gets its response at once and a nil context.
+func (t Transport) prepare(r *http.Request, exec graphql.GraphExecutor, media string, items []json.RawMessage) ([]*graphql.OperationContext, []wireResponse) {
+	ops := make([]*graphql.OperationContext, len(items))
 	responses := make([]wireResponse, len(items))
+
 	for i, item := range items {
 		params, err := decodeParams(item)
 		if err != nil {
 			responses[i] = wire(errorResponse(CodeBadRequest, fmt.Sprintf("operation %d: %v", i, err)))
 			continue
 		}
-		_, response := run(r.Context(), r, exec, media, params)
-		responses[i] = wire(response)
+
+		params.Headers = r.Header
+		params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+		op, errs := exec.CreateOperationContext(r.Context(), params)
+		if errs != nil {
+			responses[i] = wire(exec.DispatchError(graphql.WithOperationContext(r.Context(), op), errs))
+			continue
+		}
+		ops[i] = op
 	}
 
-	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(responses)
+	return ops, responses
+}
+
+// batchComplexity adds up the cost of a batch's operations, as gqlgen's
+// complexity limit measured each of them.
+func batchComplexity(ops []*graphql.OperationContext) int {
+	total := 0
+	for _, op := range ops {
+		if op == nil {
+			continue
+		}
+		if stats, ok := op.Stats.GetExtension("ComplexityLimit").(*extension.ComplexityStats); ok {
+			total += stats.Complexity
+		}
+	}
+
+	return total
 }
 
 // negotiate picks the response media type from an Accept header.

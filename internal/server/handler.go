@@ -176,7 +176,7 @@ func newGraphQL(opts Options) *handler.Server {
 		MaxUploadSize: opts.Limits.MaxBodyBytes,
 		MaxMemory:     8 << 20,
 	})
-	srv.AddTransport(gqlhttp.Transport{MaxBatch: opts.Limits.Batch})
+	srv.AddTransport(gqlhttp.Transport{MaxBatch: opts.Limits.Batch, MaxBatchComplexity: opts.Limits.Complexity})
 	srv.AddTransport(websocketTransport(opts))
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -237,6 +237,11 @@ func (s *Store) PublishVersion(ctx context.Context, v *models.IDLVersion, keep f
 // RecentPublicVersions returns the newest versions of public projects,
 // without the IDL and docs.
 func (s *Store) RecentPublicVersions(ctx context.Context, first int) ([]models.IDLVersion, error) {
+	// bun reads a limit of 0 as no limit at all.
+	if first <= 0 {
+		return nil, nil
+	}
+
 	var versions []models.IDLVersion
 	err := s.read.NewSelect().Model(&versions).ExcludeColumn(versionBodyColumns...).
 		Join("JOIN projects AS p ON p.id = v.project_id").Where("p.is_public = TRUE").
