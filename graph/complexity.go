@@ -3,7 +3,8 @@ package graph
 import "github.com/orquestra/orquestra/graph/model"
 
 // DocumentCost is the cost of a field that returns a whole stored
-// document: an IDL of up to 10 MiB or its docs. With the default limit of
+// document, an IDL of up to 10 MiB or its docs, or one of the lists of a
+// program view. With the default limit of
 // 20,000, one operation, or one batch, may read about twenty of them, so
 // that a short query cannot make the server build a response of gigabytes.
 //
@@ -22,8 +23,14 @@ func NewComplexity() ComplexityRoot {
 	c.IdlVersion.IdlJSON = document
 	c.IdlVersion.Idl = document
 	c.IdlVersion.CpiMd = document
-	// A program view's JSON is several times the size of its IDL.
-	c.IdlVersion.Program = func(child int) int { return 4*DocumentCost + child }
+	// The lists of a program view are as large as the IDL they come from.
+	c.Program.Instructions = document
+	c.Program.Accounts = document
+	c.Program.Types = document
+	c.Program.Errors = document
+	c.Program.Events = document
+	c.Program.Constants = document
+	c.Program.Warnings = document
 	c.IdlVersion.Warnings = document
 	c.Project.Docs = document
 	c.Project.CustomDocs = document

@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/orquestra/orquestra/graph/model"
+	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/input"
 	"github.com/orquestra/orquestra/internal/storage"
@@ -135,8 +136,12 @@ func (r *Resolver) setCustomDocs(ctx context.Context, projectID string, markdown
 
 	if markdown != nil {
 		doc := upload.Documents{Markdown: upload.Source{String: markdown}, MarkdownField: "markdown"}
-		if _, err := upload.ReadMarkdown(doc); err != nil {
+		text, err := upload.ReadMarkdown(doc)
+		if err != nil {
 			return nil, err
+		}
+		if text == nil {
+			return nil, apperr.Field("markdown", "the Markdown is empty: send the docs, or call resetCustomDocs to serve the generated docs again")
 		}
 	}
 

@@ -3,12 +3,13 @@ package scalar
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/orquestra/orquestra/internal/apperr"
 )
 
 // MarshalTime writes a time as an RFC 3339 string in UTC.
@@ -22,12 +23,12 @@ func MarshalTime(t time.Time) graphql.Marshaler {
 func UnmarshalTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("a Time must be an RFC 3339 string such as \"2026-01-02T15:04:05Z\", not %T", v)
+		return time.Time{}, apperr.New(apperr.Invalid, "a Time must be an RFC 3339 string such as \"2026-01-02T15:04:05Z\", not %v", v)
 	}
 
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("invalid Time %q: use RFC 3339, such as \"2026-01-02T15:04:05Z\"", s)
+		return time.Time{}, apperr.New(apperr.Invalid, "invalid Time %q: use RFC 3339 with a time zone, such as \"2026-01-02T15:04:05Z\"", s)
 	}
 
 	return t.UTC(), nil

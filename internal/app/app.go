@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/orquestra/orquestra/internal/auth"
@@ -48,13 +49,19 @@ var commands = []string{"serve", "token", "migrate", "gendata", "baseline"}
 // ctx is cancelled or the command ends.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	command := "serve"
-	if len(args) > 0 && slices.Contains(commands, args[0]) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if !slices.Contains(commands, args[0]) {
+			return fmt.Errorf("unknown command %q: use serve, token or migrate, or -h for the flags", args[0])
+		}
 		command, args = args[0], args[1:]
 	}
 
 	cfg, err := config.Parse(command, args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if command != "token" && len(cfg.Args) > 0 {
+		return fmt.Errorf("unexpected argument %q: orquestra %s takes flags only", cfg.Args[0], command)
 	}
 	log := cfg.Logger(stderr)
 

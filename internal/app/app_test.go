@@ -131,3 +131,36 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatal("serve did not stop within 20 s of cancellation")
 	}
 }
+
+func TestUnknownCommandAndArgumentsRejected(t *testing.T) {
+	err := app.Run(context.Background(), []string{"migrte"}, noEnv, io.Discard, io.Discard)
+	require.Error(t, err, "a misspelt command is rejected, not served")
+	assert.Contains(t, err.Error(), "migrte", "the error names the command")
+
+	err = app.Run(context.Background(), []string{"migrate", "-db", testdb.DSN(t), "extra"}, noEnv, io.Discard, io.Discard)
+	require.Error(t, err, "an extra argument is rejected")
+	assert.Contains(t, err.Error(), "extra", "the error names the argument")
+}
+
+func TestZeroLimitsRejected(t *testing.T) {
+	for _, flag := range []string{"-max-batch", "-max-depth", "-max-complexity", "-request-timeout", "-token-ttl"} {
+		value := "0"
+		if flag == "-request-timeout" || flag == "-token-ttl" {
+			value = "-5h"
+		}
+
+		err := app.Run(context.Background(), []string{"migrate", "-db", testdb.DSN(t), flag, value}, noEnv, io.Discard, io.Discard)
+		require.Error(t, err, "%s %s is rejected", flag, value)
+		assert.Contains(t, err.Error(), flag, "the error names the flag")
+	}
+}
+
+func TestDebugLogHidesTheJWTSecret(t *testing.T) {
+	db := testdb.DSN(t)
+	var logs bytes.Buffer
+	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", db, "-log-level", "debug", "alice"}, noEnv, io.Discard, &logs), "token with debug logging")
+
+	assert.Contains(t, logs.String(), "msg=sql", "debug logging writes statements")
+	assert.NotContains(t, logs.String(), "jwt_secret', '", "the secret's value is not logged")
+	assert.Contains(t, logs.String(), "settings table, not logged", "the statement on settings is replaced")
+}

@@ -137,6 +137,9 @@ func (c *Config) finish(logLevel string) error {
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return fmt.Errorf("the JWT secret is %d bytes: use at least 32", len(c.JWTSecret))
 	}
+	if err := c.checkPositive(); err != nil {
+		return err
+	}
 	if c.MaxBodyBytes < 1<<20 {
 		return fmt.Errorf("max-body-bytes is %d: allow at least 1 MiB (1048576)", c.MaxBodyBytes)
 	}
@@ -172,4 +175,36 @@ func splitList(s string) []string {
 	}
 
 	return out
+}
+
+// checkPositive rejects zero and negative limits and durations: a limit of
+// 0 would read as no limit at all, which an operator rarely means.
+func (c *Config) checkPositive() error {
+	values := []struct {
+		flag     string
+		positive bool
+		value    any
+	}{
+		{"max-depth", c.Limits.Operation.Depth > 0, c.Limits.Operation.Depth},
+		{"max-aliases", c.Limits.Operation.Aliases > 0, c.Limits.Operation.Aliases},
+		{"max-root-fields", c.Limits.Operation.RootFields > 0, c.Limits.Operation.RootFields},
+		{"max-complexity", c.Limits.Complexity > 0, c.Limits.Complexity},
+		{"max-tokens", c.Limits.Tokens > 0, c.Limits.Tokens},
+		{"max-batch", c.Limits.Batch > 0, c.Limits.Batch},
+		{"persisted-queries", c.Limits.PersistedQueries > 0, c.Limits.PersistedQueries},
+		{"request-timeout", c.Limits.Timeout > 0, c.Limits.Timeout},
+		{"token-ttl", c.TokenTTL > 0, c.TokenTTL},
+		{"shutdown-grace", c.ShutdownGrace > 0, c.ShutdownGrace},
+		{"upload-burst", c.Limits.UploadBurst > 0, c.Limits.UploadBurst},
+	}
+	for _, v := range values {
+		if !v.positive {
+			return fmt.Errorf("-%s must be positive, not %v: give a limit, or leave the flag out for the default", v.flag, v.value)
+		}
+	}
+	if c.Limits.UploadsPerMinute < 0 {
+		return fmt.Errorf("-uploads-per-minute must not be negative: use 0 to turn the upload rate limit off")
+	}
+
+	return nil
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,14 +65,15 @@ func TestSubscriptionRespectsVisibility(t *testing.T) {
 	require.NoError(t, err, "read the end of the anonymous subscription")
 	assert.Equal(t, "complete", done.Type, "the rejected subscription ends")
 
-	res := s.Query(t, owner, publishMutation, map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": string(smallIDL(t)) + " "}})
-	require.Empty(t, res.Errors, "publish: %s", res.Body)
-
-	next, err := ownerSub.Next(ctx)
+	next, err := ownerSub.NextAfter(ctx, func(attempt int) {
+		body := string(smallIDL(t)) + strings.Repeat(" ", attempt+1)
+		res := s.Query(t, owner, publishMutation, map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": body}})
+		require.Empty(t, res.Errors, "publish: %s", res.Body)
+	})
 	require.NoError(t, err, "the owner receives the version")
 	require.Equal(t, "next", next.Type, "message type: %s", next.Payload)
 	event := decodeEvent(t, next)
-	assert.Equal(t, 2, event.Data.IdlVersionPublished.Version, "the published version")
+	assert.GreaterOrEqual(t, event.Data.IdlVersionPublished.Version, 2, "a published version")
 	assert.Equal(t, "secret program", event.Data.IdlVersionPublished.Project.Name, "its project")
 
 	late, err := anonymous.NextWithin(ctx, 300*time.Millisecond)
@@ -94,13 +96,14 @@ func TestSubscriptionWithAPIKeyAndBadToken(t *testing.T) {
 	require.NoError(t, err, "a project's key subscribes, the payload key matched without regard to case")
 	defer keySub.Close()
 
-	res := s.QueryAs(t, testserver.Credentials{APIKey: created.CreateApiKey.Key}, publishMutation,
-		map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": string(smallIDL(t)) + "  "}})
-	require.Empty(t, res.Errors, "the key publishes: %s", res.Body)
-
-	next, err := keySub.Next(ctx)
+	next, err := keySub.NextAfter(ctx, func(attempt int) {
+		body := string(smallIDL(t)) + strings.Repeat(" ", attempt+1)
+		res := s.QueryAs(t, testserver.Credentials{APIKey: created.CreateApiKey.Key}, publishMutation,
+			map[string]any{"input": map[string]any{"projectId": privateID, "idlJson": body}})
+		require.Empty(t, res.Errors, "the key publishes: %s", res.Body)
+	})
 	require.NoError(t, err, "the key's subscription receives the version")
-	assert.Equal(t, 2, decodeEvent(t, next).Data.IdlVersionPublished.Version, "the published version")
+	assert.GreaterOrEqual(t, decodeEvent(t, next).Data.IdlVersionPublished.Version, 2, "a published version")
 
 	_, err = testserver.Subscribe(ctx, s.URL, map[string]any{"Authorization": "Bearer not-a-token"}, publishedSubscription, map[string]any{"id": privateID})
 	assert.Error(t, err, "a bad token in connection_init is rejected")

@@ -1,11 +1,13 @@
 // Package limits rejects GraphQL operations that are too deep, use too many
 // aliases or ask for too many root fields, after parsing and validation and
-// before any resolver runs.
+// before any resolver runs. It also rejects strings with a NUL character,
+// which neither SQLite nor PostgreSQL text can hold.
 package limits
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -51,6 +53,13 @@ func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
 func (e Extension) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	if op.Operation == nil {
 		return nil
+	}
+
+	if path, found := nulInValues(op.Variables, "variables"); found {
+		return nulError(path)
+	}
+	if path, found := nulInDocument(op.Doc); found {
+		return nulError(path)
 	}
 
 	m := measure(op.Doc, op.Operation)
@@ -181,4 +190,75 @@ func (w *walker) fragmentFields(name string) int {
 	w.fields[name] = n
 
 	return n
+}
+
+func nulError(path string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("%s contains a NUL character (U+0000), which text cannot hold: remove it", path),
+		Extensions: map[string]any{"code": "BAD_USER_INPUT", "field": path},
+	}
+}
+
+// nulInValues finds a string with a NUL character in decoded variables.
+func nulInValues(value any, path string) (string, bool) {
+	switch v := value.(type) {
+	case string:
+		return path, strings.ContainsRune(v, 0)
+	case map[string]any:
+		for key, item := range v {
+			if p, found := nulInValues(item, path+"."+key); found {
+				return p, true
+			}
+		}
+	case []any:
+		for i, item := range v {
+			if p, found := nulInValues(item, fmt.Sprintf("%s[%d]", path, i)); found {
+				return p, true
+			}
+		}
+	}
+
+	return "", false
+}
+
+// nulInDocument finds a string literal with a NUL character in a document.
+func nulInDocument(doc *ast.QueryDocument) (string, bool) {
+	found := ""
+	var visit func(value *ast.Value)
+	visit = func(value *ast.Value) {
+		if value == nil || found != "" {
+			return
+		}
+		if value.Kind == ast.StringValue || value.Kind == ast.BlockValue {
+			if strings.ContainsRune(value.Raw, 0) {
+				found = "a string argument"
+			}
+		}
+		for _, child := range value.Children {
+			visit(child.Value)
+		}
+	}
+
+	var walkSet func(set ast.SelectionSet)
+	walkSet = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				for _, arg := range s.Arguments {
+					visit(arg.Value)
+				}
+				walkSet(s.SelectionSet)
+			case *ast.InlineFragment:
+				walkSet(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		walkSet(op.SelectionSet)
+	}
+	for _, fragment := range doc.Fragments {
+		walkSet(fragment.SelectionSet)
+	}
+
+	return found, found != ""
 }

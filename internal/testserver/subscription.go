@@ -12,9 +12,13 @@ import (
 )
 
 // Subscription is one graphql-transport-ws subscription on its own
-// WebSocket connection.
+// WebSocket connection. A goroutine reads the connection, so that waiting
+// for a message with a deadline does not close it.
 type Subscription struct {
-	conn *websocket.Conn
+	conn     *websocket.Conn
+	messages chan *Message
+	readErr  chan error
+	cancel   context.CancelFunc
 }
 
 // Message is a server message of the graphql-transport-ws protocol.
@@ -33,7 +37,10 @@ func Subscribe(ctx context.Context, baseURL string, payload map[string]any, quer
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
 	}
-	sub := &Subscription{conn: conn}
+
+	readCtx, cancel := context.WithCancel(context.Background())
+	sub := &Subscription{conn: conn, messages: make(chan *Message, 64), readErr: make(chan error, 1), cancel: cancel}
+	go sub.read(readCtx)
 
 	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
 		sub.Close()
@@ -59,30 +66,40 @@ func Subscribe(ctx context.Context, baseURL string, payload map[string]any, quer
 	return sub, nil
 }
 
-// Next returns the next message other than a ping or pong, and replies
-// to a ping with a pong.
-func (s *Subscription) Next(ctx context.Context) (*Message, error) {
+// read delivers messages until the connection ends, and replies to pings.
+func (s *Subscription) read(ctx context.Context) {
 	for {
 		var m Message
 		if err := wsjson.Read(ctx, s.conn, &m); err != nil {
-			return nil, err
+			s.readErr <- err
+			close(s.messages)
+			return
 		}
 
 		switch m.Type {
 		case "ping":
-			if err := wsjson.Write(ctx, s.conn, map[string]any{"type": "pong"}); err != nil {
-				return nil, err
-			}
+			_ = wsjson.Write(ctx, s.conn, map[string]any{"type": "pong"})
 		case "pong":
 		default:
-			return &m, nil
+			s.messages <- &m
 		}
 	}
 }
 
+// Next returns the next message other than a ping or pong.
+func (s *Subscription) Next(ctx context.Context) (*Message, error) {
+	select {
+	case m, ok := <-s.messages:
+		if !ok {
+			return nil, <-s.readErr
+		}
+		return m, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // NextWithin returns the next message, or nil when none arrives within d.
-// The WebSocket library closes the connection when a read times out, so
-// NextWithin ends the subscription when it returns nil.
 func (s *Subscription) NextWithin(ctx context.Context, d time.Duration) (*Message, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -95,7 +112,25 @@ func (s *Subscription) NextWithin(ctx context.Context, d time.Duration) (*Messag
 	return m, err
 }
 
+// NextAfter calls trigger until a message arrives, waiting a second after
+// each call, at most ten times. The server registers a subscription some
+// time after the subscribe message, and an event published before then is
+// not delivered, so a single trigger could be missed.
+func (s *Subscription) NextAfter(ctx context.Context, trigger func(attempt int)) (*Message, error) {
+	for attempt := 0; attempt < 10; attempt++ {
+		trigger(attempt)
+
+		m, err := s.NextWithin(ctx, time.Second)
+		if err != nil || m != nil {
+			return m, err
+		}
+	}
+
+	return nil, fmt.Errorf("no message after 10 triggers")
+}
+
 // Close ends the connection.
 func (s *Subscription) Close() {
+	s.cancel()
 	_ = s.conn.Close(websocket.StatusNormalClosure, "done")
 }

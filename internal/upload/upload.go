@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/orquestra/orquestra/internal/apperr"
@@ -138,6 +139,12 @@ func ReadMarkdown(in Documents) (*string, error) {
 	if !utf8.Valid(raw) {
 		return nil, apperr.Field(in.MarkdownField, "the Markdown is not valid UTF-8: save it as UTF-8")
 	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return nil, apperr.Field(in.MarkdownField, "the Markdown contains a NUL character (U+0000), which text cannot hold: remove it")
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
 
 	text := string(raw)
 	return &text, nil
@@ -245,7 +252,9 @@ func (s *Service) version(doc *Document, addresses []models.KnownAddress) models
 	}
 
 	if v.CpiMd == nil {
-		text := string(s.docs.Generate(doc.SHA256, doc.Program, DocAddresses(addresses)))
+		// Names in an IDL may hold escaped NUL characters, which text
+		// columns cannot store.
+		text := strings.ReplaceAll(string(s.docs.Generate(doc.SHA256, doc.Program, DocAddresses(addresses))), "\x00", "\uFFFD")
 		v.CpiMd, v.DocsGenerated = &text, true
 	}
 
