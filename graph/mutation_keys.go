@@ -11,6 +11,10 @@ import (
 	"github.com/orquestra/orquestra/models"
 )
 
+// MaxKeysPerProject caps a project's API keys. Each key has an upload budget
+// of its own, so unlimited keys would multiply the upload rate limit.
+const MaxKeysPerProject = 20
+
 func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput) (*model.CreatedAPIKey, error) {
 	project, err := r.authorizedProject(ctx, auth.ActionManageKeys, in.ProjectID)
 	if err != nil {
@@ -23,6 +27,14 @@ func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput)
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
 		return nil, apperr.Field("input.expiresAt", "expiresAt %s is in the past: give a future time or omit it", in.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+
+	existing, err := r.Store.APIKeysOfProjects(ctx, []string{project.ID})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing[project.ID]) >= MaxKeysPerProject {
+		return nil, apperr.New(apperr.Conflict, "project %s already has %d API keys, the maximum: revoke one it no longer needs", project.ID, MaxKeysPerProject)
 	}
 
 	key, hash, prefix, err := auth.NewAPIKey()

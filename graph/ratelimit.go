@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/internal/auth"
@@ -24,7 +26,7 @@ func (r *Resolver) allowUpload(ctx context.Context) error {
 
 	return &apperr.Error{
 		Kind:       apperr.RateLimited,
-		Message:    fmt.Sprintf("too many uploads: try again in %.0f seconds", retryAfter.Seconds()+0.5),
+		Message:    fmt.Sprintf("too many uploads: try again in %s", (time.Duration(math.Ceil(retryAfter.Seconds())) * time.Second).String()),
 		RetryAfter: retryAfter,
 	}
 }

@@ -180,3 +180,16 @@ func TestRequestLogNamesCallerAndHidesToken(t *testing.T) {
 	assert.Contains(t, logs, "caller=user", "the log names the caller kind")
 	assert.NotContains(t, logs, token, "the token is never logged")
 }
+
+func TestOtherMethodsGet405(t *testing.T) {
+	s := testserver.Start(t)
+
+	req, err := http.NewRequest(http.MethodPut, s.URL+"/query", strings.NewReader(`{"query": "{ __typename }"}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	res := s.Do(t, req, "")
+
+	assert.Equal(t, http.StatusMethodNotAllowed, res.Status, "status of PUT")
+	assert.Equal(t, "METHOD_NOT_ALLOWED", res.Code(0), "code of PUT")
+	assert.Contains(t, res.Header.Get("Allow"), "POST", "the Allow header lists POST")
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orquestra/orquestra/graph"
 	"github.com/orquestra/orquestra/internal/testserver"
 )
 
@@ -64,4 +65,36 @@ func TestIDLNameWithEscapedNULIsStored(t *testing.T) {
 		"name": "nul name", "programId": programID("nul name"), "idlJson": idl,
 	}})
 	assert.Empty(t, res.Errors, "an escaped NUL inside the IDL is data: %s", res.Body)
+}
+
+func TestNamesRejectInvisibleCharactersAndUnicodeHosts(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "owner")
+	id := createProject(t, s, token, "visible", smallIDL(t), true)
+
+	res := s.Query(t, token, uploadMutation, map[string]any{"input": map[string]any{
+		"name": "Lever\u202e(official)", "programId": programID("rlo"), "idlJson": string(smallIDL(t)),
+	}})
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "a right-to-left override in a name: %s", res.Body)
+
+	res = s.Query(t, token, `mutation($id: ID!) { setProjectSocials(projectId: $id, input: {website: "https://exаmple.com"}) { id } }`, map[string]any{"id": id})
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "a host with a Cyrillic letter: %s", res.Body)
+
+	res = s.Query(t, token, `mutation($id: ID!) { setProjectSocials(projectId: $id, input: {website: "https://xn--r8jz45g.jp/"}) { website } }`, map[string]any{"id": id})
+	assert.Empty(t, res.Errors, "the punycode form is accepted: %s", res.Body)
+}
+
+func TestAPIKeysPerProjectAreCapped(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "owner")
+	id := createProject(t, s, token, "many keys", smallIDL(t), true)
+
+	create := `mutation($id: ID!) { createApiKey(input: {projectId: $id, name: "ci"}) { key } }`
+	for i := 0; i < graph.MaxKeysPerProject; i++ {
+		res := s.Query(t, token, create, map[string]any{"id": id})
+		require.Empty(t, res.Errors, "key %d: %s", i, res.Body)
+	}
+
+	res := s.Query(t, token, create, map[string]any{"id": id})
+	assert.Equal(t, "CONFLICT", res.Code(0), "one key over the cap: %s", res.Body)
 }

@@ -54,21 +54,22 @@ type Transport struct {
 
 var _ graphql.Transport = Transport{}
 
-// Supports accepts GET requests and POSTs that are not multipart uploads
-// or WebSocket upgrades.
+// Supports accepts every request but multipart uploads, WebSocket
+// upgrades and CORS preflights, which other transports serve.
 func (t Transport) Supports(r *http.Request) bool {
 	if r.Header.Get("Upgrade") != "" {
 		return false
 	}
 
 	switch r.Method {
-	case http.MethodGet:
-		return true
 	case http.MethodPost:
 		mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		return mediaType != "multipart/form-data"
-	default:
+	case http.MethodOptions:
 		return false
+	default:
+		// GET, and every other method, which Do answers with 405.
+		return true
 	}
 }
 
@@ -81,6 +82,13 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return
 	}
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
+
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		writeRequestError(w, media, http.StatusMethodNotAllowed, CodeMethodNotAllow,
+			fmt.Sprintf("%s is not accepted: send queries with GET or POST, and mutations with POST", r.Method))
+		return
+	}
 
 	if r.Method == http.MethodGet {
 		params, err := getParams(r)

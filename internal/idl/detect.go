@@ -17,7 +17,12 @@ func (e *InvalidError) Error() string {
 		return fmt.Sprintf("invalid IDL: %s: %s", first.Path, first.Message)
 	}
 
-	return fmt.Sprintf("invalid IDL: %s: %s (and %d more problems)", first.Path, first.Message, len(e.Problems)-1)
+	more := "problems"
+	if len(e.Problems) == 2 {
+		more = "problem"
+	}
+
+	return fmt.Sprintf("invalid IDL: %s: %s (and %d more %s)", first.Path, first.Message, len(e.Problems)-1, more)
 }
 
 func invalid(path, format string, args ...any) *InvalidError {

@@ -50,8 +50,8 @@ func shortText(field, what, value string, maxLength int) (string, error) {
 	if n > maxLength {
 		return "", apperr.Field(field, "the %s is %d characters long: shorten it to at most %d", what, n, maxLength)
 	}
-	if i := strings.IndexFunc(value, unicode.IsControl); i >= 0 {
-		return "", apperr.Field(field, "the %s %q contains the control character %U: remove it", what, value, []rune(value[i:])[0])
+	if i := strings.IndexFunc(value, invisible); i >= 0 {
+		return "", apperr.Field(field, "the %s %q contains the invisible character %U: remove it", what, value, []rune(value[i:])[0])
 	}
 
 	return value, nil
@@ -91,4 +91,11 @@ func Address(field, address string) (string, error) {
 	}
 
 	return address, nil
+}
+
+// invisible reports control characters and format characters such as
+// right-to-left overrides and zero-width spaces, which make a name display
+// differently from what it is.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/orquestra/orquestra/internal/apperr"
 )
@@ -116,6 +117,11 @@ func HTTPSURL(field, value string) (*url.URL, error) {
 	}
 	if u.User != nil {
 		return nil, apperr.Field(field, "%q contains a user name or password: remove it", value)
+	}
+	for _, r := range u.Hostname() {
+		if r > unicode.MaxASCII {
+			return nil, apperr.Field(field, "the host of %q is not ASCII: write an internationalised domain in its xn-- (punycode) form", value)
+		}
 	}
 
 	u.Scheme = "https"
