@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"golang.org/x/oauth2"
 
@@ -66,7 +67,7 @@ func (g *GitHub) profile(ctx context.Context, code string) (storage.GitHubProfil
 	}
 
 	noReply := NoReplyEmail(user.ID, user.Login)
-	profile := storage.GitHubProfile{ID: user.ID, Login: user.Login, AvatarURL: user.AvatarURL, FallbackEmail: noReply}
+	profile := storage.GitHubProfile{ID: user.ID, Login: user.Login, AvatarURL: safeAvatar(user.AvatarURL), FallbackEmail: noReply}
 	switch {
 	case user.Email != nil && *user.Email != "":
 		profile.Email = *user.Email
@@ -152,4 +153,15 @@ func exchangeError(err error) error {
 		message: fmt.Sprintf("GitHub's token endpoint responded with HTTP %d: check the client id and secret, then start again at /auth/github", status),
 		cause:   err,
 	}
+}
+
+// safeAvatar keeps an avatar URL only when it is an https URL, so that a
+// front end that shows it cannot be handed a javascript: or data: link.
+func safeAvatar(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+
+	return u.String()
 }
