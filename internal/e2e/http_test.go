@@ -193,3 +193,14 @@ func TestOtherMethodsGet405(t *testing.T) {
 	assert.Equal(t, "METHOD_NOT_ALLOWED", res.Code(0), "code of PUT")
 	assert.Contains(t, res.Header.Get("Allow"), "POST", "the Allow header lists POST")
 }
+
+func TestMultipartMapToUndeclaredVariable(t *testing.T) {
+	s := testserver.Start(t)
+
+	file := testserver.File{Path: "variables.x", Name: "f.json", Content: []byte("{}")}
+	res := s.Multipart(t, "", "{ stats { users } }", nil, file)
+
+	assert.Equal(t, http.StatusBadRequest, res.Status, "status of %s", res.Body)
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of %s", res.Body)
+	assert.NotContains(t, s.Logs.String(), "panic", "no panic in the log")
+}

@@ -172,10 +172,10 @@ func newGraphQL(opts Options) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver, Complexity: graph.NewComplexity()}))
 
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.MultipartForm{
+	srv.AddTransport(gqlhttp.Multipart{MultipartForm: transport.MultipartForm{
 		MaxUploadSize: opts.Limits.MaxBodyBytes,
 		MaxMemory:     8 << 20,
-	})
+	}})
 	srv.AddTransport(gqlhttp.Transport{MaxBatch: opts.Limits.Batch, MaxBatchComplexity: opts.Limits.Complexity})
 	srv.AddTransport(websocketTransport(opts))
 

@@ -1,0 +1,31 @@
+package gqlhttp
+
+import (
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// Multipart is gqlgen's multipart transport for GraphQL multipart requests
+// (file uploads), guarded against one malformed shape: a map that names a
+// variable the operations do not carry makes gqlgen v0.17.98 panic while it
+// places the file, which would be reported as an internal error.
+type Multipart struct {
+	transport.MultipartForm
+}
+
+var _ graphql.Transport = Multipart{}
+
+// Do serves the request and turns a panic while reading the request into a
+// 400 that says what to fix.
+func (m Multipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	defer func() {
+		if recover() != nil {
+			writeRequestError(w, mediaJSON, http.StatusBadRequest, CodeBadRequest,
+				"the multipart map does not fit the operations: each path must name a variable that the operations declare, such as variables.input.idl with \"idl\": null in the variables")
+		}
+	}()
+
+	m.MultipartForm.Do(w, r, exec)
+}
