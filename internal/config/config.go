@@ -156,7 +156,7 @@ func (c *Config) finish(logLevel string) error {
 	return nil
 }
 
-// Logger returns the logger the configuration asks for.
+// Logger returns a logger with the configured level and format.
 func (c *Config) Logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	if c.LogFormat == "json" {

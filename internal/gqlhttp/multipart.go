@@ -7,10 +7,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
-// Multipart is gqlgen's multipart transport for GraphQL multipart requests
-// (file uploads), guarded against one malformed shape: a map that names a
+// Multipart is gqlgen's transport for GraphQL multipart requests (file
+// uploads), guarded against one malformed shape. A map that names a
 // variable the operations do not carry makes gqlgen v0.17.98 panic while it
-// places the file, which would be reported as an internal error.
+// places the file, which would otherwise be reported as an internal error.
 type Multipart struct {
 	transport.MultipartForm
 }
@@ -18,7 +18,7 @@ type Multipart struct {
 var _ graphql.Transport = Multipart{}
 
 // Do serves the request and turns a panic while reading the request into a
-// 400 that says what to fix.
+// 400 whose message explains the fix.
 func (m Multipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	defer func() {
 		if recover() != nil {

@@ -176,7 +176,7 @@ func (s *Store) PendingMigrations(ctx context.Context) ([]string, error) {
 	return migrations.Pending(ctx, s.read, s.dialect)
 }
 
-// Ping checks that the database answers.
+// Ping checks that the database is reachable.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.read.PingContext(ctx)
 }
