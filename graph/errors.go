@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ import (
 // internalCode is the extensions.code of every error that is not the
 // client's to fix.
 const internalCode = "INTERNAL_SERVER_ERROR"
+
+// complexityMessage matches gqlgen's (v0.17.98) complexity error, to add
+// its numbers as extensions like the other limits have.
+var complexityMessage = regexp.MustCompile(`complexity (\d+), which exceeds the limit of (\d+)`)
 
 // codeTooManyTokens marks a document over the parser's token limit, which
 // gqlgen reports as a plain parse error.
@@ -79,6 +84,12 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 		if strings.Contains(gqlErr.Message, "exceeded token limit") {
 			gqlErr.Extensions["code"] = codeTooManyTokens
 			gqlErr.Message += ": send a shorter document"
+		}
+		if m := complexityMessage.FindStringSubmatch(gqlErr.Message); m != nil {
+			actual, _ := strconv.Atoi(m[1])
+			limit, _ := strconv.Atoi(m[2])
+			gqlErr.Extensions["actual"], gqlErr.Extensions["limit"] = actual, limit
+			gqlErr.Message += ": ask for fewer items with first, or fewer whole documents"
 		}
 		return gqlErr
 	}

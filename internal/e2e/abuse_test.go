@@ -172,6 +172,7 @@ func TestIntrospectionFitsProductionLimits(t *testing.T) {
 	disguised := `query IntrospectionQuery { __schema { types { name } } ` + pages(100)[1:]
 	res = postRaw(t, s, "application/json", "", mustJSON(t, map[string]any{"query": disguised, "operationName": "IntrospectionQuery"}))
 	assert.Equal(t, "QUERY_TOO_COMPLEX", res.Code(0), "an expensive query named IntrospectionQuery is still limited: %.300s", res.Body)
+	assert.EqualValues(t, server.DefaultLimits.Complexity, res.Errors[0].Extensions["limit"], "extensions.limit names the limit")
 }
 
 func mustJSON(t *testing.T, v any) []byte {
