@@ -10,6 +10,9 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // text prepares user text for a paragraph by escaping HTML. Line breaks
 // stay, so documentation lines read as one Markdown paragraph.
+//
+// NOTE: Markdown links in IDL docs pass through as written, javascript:
+// URLs included, so front ends must sanitise the HTML they render.
 func text(s string) string {
 	return htmlEscaper.Replace(s)
 }
