@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -28,7 +29,9 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	idl = append(idl, bytes.Repeat([]byte(" "), 64<<10)...)
 	db := filepath.Join(t.TempDir(), "term.db")
 	bearer := token(t, db, "terminator")
-	p := start(t, db)
+	// Debug logging writes each SQL statement, which shows when the server
+	// has started handling an upload.
+	p := start(t, db, "-log-level", "debug")
 
 	const uploads = 3
 	results := make(chan string, uploads)
@@ -42,7 +45,7 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	for i := 0; i < uploads; i++ {
 		<-sent
 	}
-	waitAccepted(t, p)
+	waitHandling(t, p, uploads)
 
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM), "send SIGTERM")
 	time.AfterFunc(300*time.Millisecond, func() { close(release) })
@@ -59,18 +62,16 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	}
 }
 
-// waitAccepted returns once the server has accepted every connection
-// opened so far. A connection still in the kernel's accept queue when the
-// listener closes is reset, while an accepted one counts as in flight. The
-// server accepts in arrival order, so a request on a new connection that
-// gets an answer shows the earlier connections were accepted.
-func waitAccepted(t *testing.T, p *process) {
+// waitHandling returns once the server is handling n uploads: each has
+// passed authentication, which looks its user up. Go's server drops a
+// request whose headers it reads after shutdown began, so only a request
+// already being handled is in flight.
+func waitHandling(t *testing.T, p *process, n int) {
 	t.Helper()
 
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	res, err := client.Get(p.url + "/healthz")
-	require.NoError(t, err, "GET /healthz")
-	res.Body.Close()
+	require.Eventually(t, func() bool {
+		return strings.Count(p.logs.String(), "(u.id = '") >= n
+	}, 20*time.Second, 5*time.Millisecond, "the server starts handling %d uploads", n)
 }
 
 // slowUpload sends a multipart upload in two parts: everything but the
