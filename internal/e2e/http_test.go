@@ -3,6 +3,7 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -160,7 +161,7 @@ func TestMetricsCountRequestsAndStatements(t *testing.T) {
 	require.NoError(t, err)
 	defer res.Body.Close()
 	body := new(strings.Builder)
-	_, err = copyBody(body, res)
+	_, err = io.Copy(body, res.Body)
 	require.NoError(t, err)
 
 	assert.Contains(t, body.String(), "orquestra_db_queries_total", "statement counter exported")

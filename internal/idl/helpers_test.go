@@ -33,19 +33,6 @@ func allCorpusFiles(t *testing.T) []corpus.File {
 	return files
 }
 
-// sharedFiles returns the shared corpus or skips the test when it is absent.
-func sharedFiles(t *testing.T) []corpus.File {
-	t.Helper()
-
-	files, ok, err := corpus.Shared()
-	require.NoError(t, err, "corpus.Shared")
-	if !ok {
-		t.Skip("shared corpus not found: set ORQUESTRA_CORPUS or place shared/corpus/idls beside the repository")
-	}
-
-	return files
-}
-
 func mustParse(t *testing.T, data string) *idl.Program {
 	t.Helper()
 

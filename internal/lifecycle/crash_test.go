@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -80,7 +81,7 @@ func createProject(t *testing.T, p *process, bearer string, round int, idl []byt
 	var out struct {
 		Project struct{ ID string }
 	}
-	require.NoError(t, jsonUnmarshal(res.Data["uploadIdl"], &out), "decode project")
+	require.NoError(t, json.Unmarshal(res.Data["uploadIdl"], &out), "decode project")
 	return out.Project.ID
 }
 

@@ -138,7 +138,7 @@ type graphQLResult struct {
 	} `json:"errors"`
 }
 
-// post sends one GraphQL request and decodes the answer. It returns an
+// post sends one GraphQL request and decodes the response. It returns an
 // error when the request could not be sent or answered, which happens on
 // purpose when the server is killed.
 func post(ctx context.Context, url, bearer, query string, variables map[string]any) (*graphQLResult, int, error) {

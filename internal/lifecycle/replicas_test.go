@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func latestVersion(t *testing.T, p *process, bearer, projectID string) int {
 	var out struct {
 		LatestVersion struct{ Version int }
 	}
-	require.NoError(t, jsonUnmarshal(res.Data["project"], &out), "decode project")
+	require.NoError(t, json.Unmarshal(res.Data["project"], &out), "decode project")
 	return out.LatestVersion.Version
 }
 
@@ -92,7 +93,7 @@ func createKey(t *testing.T, p *process, bearer, projectID string) (string, stri
 		Key    string
 		APIKey struct{ ID string }
 	}
-	require.NoError(t, jsonUnmarshal(res.Data["createApiKey"], &out), "decode key")
+	require.NoError(t, json.Unmarshal(res.Data["createApiKey"], &out), "decode key")
 	return out.Key, out.APIKey.ID
 }
 

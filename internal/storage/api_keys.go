@@ -25,12 +25,7 @@ func (s *Store) APIKeysOfProjects(ctx context.Context, projectIDs []string) (map
 		return nil, fmt.Errorf("load API keys of %d projects: %w", len(projectIDs), err)
 	}
 
-	byProject := make(map[string][]models.APIKey, len(projectIDs))
-	for _, k := range keys {
-		byProject[k.ProjectID] = append(byProject[k.ProjectID], k)
-	}
-
-	return byProject, nil
+	return groupBy(keys, func(k models.APIKey) string { return k.ProjectID }), nil
 }
 
 // APIKeyByID returns one key.

@@ -26,12 +26,7 @@ func (s *Store) KnownAddressesOfProjects(ctx context.Context, projectIDs []strin
 		return nil, fmt.Errorf("load known addresses of %d projects: %w", len(projectIDs), err)
 	}
 
-	byProject := make(map[string][]models.KnownAddress, len(projectIDs))
-	for _, a := range rows {
-		byProject[a.ProjectID] = append(byProject[a.ProjectID], a)
-	}
-
-	return byProject, nil
+	return groupBy(rows, func(a models.KnownAddress) string { return a.ProjectID }), nil
 }
 
 // KnownAddressByID returns one known address.

@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,8 +15,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/stretchr/testify/require"
-
-	"github.com/orquestra/orquestra/internal/storage"
 )
 
 // EnvPostgres names the variable that selects PostgreSQL for the tests:
@@ -41,22 +38,6 @@ func DSN(t testing.TB) string {
 	}
 
 	return createDatabase(t, admin)
-}
-
-// Open opens and migrates a new database for one test.
-func Open(t testing.TB, log *slog.Logger) *storage.Store {
-	t.Helper()
-	ctx := context.Background()
-
-	dsn := DSN(t)
-	store, err := storage.Open(ctx, dsn, log)
-	require.NoError(t, err, "open test database")
-	t.Cleanup(func() { store.Close() })
-
-	_, err = store.Migrate(ctx)
-	require.NoError(t, err, "migrate test database")
-
-	return store
 }
 
 func createDatabase(t testing.TB, admin string) string {

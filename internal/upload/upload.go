@@ -211,9 +211,14 @@ func (s *Service) CreateProject(ctx context.Context, p models.Project, doc *Docu
 // the latest version's, sent without different Markdown, returns the
 // latest version and adds nothing.
 func (s *Service) Publish(ctx context.Context, projectID string, doc *Document) (*models.IDLVersion, error) {
-	addresses, err := s.store.KnownAddressesOfProjects(ctx, []string{projectID})
-	if err != nil {
-		return nil, err
+	// Generated docs list the project's known addresses; uploaded docs do not
+	// need them.
+	var addresses map[string][]models.KnownAddress
+	if doc.Markdown == nil {
+		var err error
+		if addresses, err = s.store.KnownAddressesOfProjects(ctx, []string{projectID}); err != nil {
+			return nil, err
+		}
 	}
 
 	v := s.version(doc, addresses[projectID])
