@@ -43,7 +43,7 @@ func (r *Resolver) authorizedProject(ctx context.Context, action auth.Action, id
 }
 
 // nullIfNotFound turns NOT_FOUND into a null result, for nullable fields
-// where "absent" is an answer, not an error.
+// where "absent" is a result, not an error.
 func nullIfNotFound[T any](value *T, err error) (*T, error) {
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil

@@ -17,8 +17,8 @@ type IDLVersion struct {
 	IDLJSON string  `bun:"idl_json,notnull"`
 	CpiMd   *string `bun:"cpi_md"`
 	// DocsGenerated is set when the server wrote CpiMd from the IDL because
-	// the uploader sent no Markdown; such docs are regenerated when the
-	// project's known addresses change.
+	// the uploader sent no Markdown. Project.docs then generates the docs
+	// again with the project's current known addresses.
 	DocsGenerated bool `bun:"docs_generated,notnull"`
 	Version       int  `bun:"version,notnull"`
 	// Format is one of ANCHOR_LEGACY, ANCHOR and CODAMA.

@@ -39,7 +39,7 @@ type IdlVersionEdge struct {
 	Node   *models.IDLVersion
 }
 
-// PageInfo tells whether another page follows and where it starts.
+// PageInfo reports whether another page follows and where it starts.
 type PageInfo struct {
 	HasNextPage bool
 	EndCursor   *string

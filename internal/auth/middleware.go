@@ -38,10 +38,11 @@ type Store interface {
 // a bearer token, a project for an API key, anonymous for neither.
 //
 // Credentials that are sent but unusable get status 401 and an
-// UNAUTHENTICATED GraphQL error, so that clients learn to sign in again (or
-// fix their key) instead of silently seeing less: a bearer token that is
-// malformed, badly signed, expired or names a deleted user, and an API key
-// that is unknown, revoked, rotated away, expired or of a deleted project.
+// UNAUTHENTICATED GraphQL error, so that clients learn to sign in again or
+// fix their key instead of silently seeing less. Unusable are a bearer
+// token that is malformed, badly signed, expired or names a deleted user,
+// and an API key that is unknown, revoked, rotated away, expired or of a
+// deleted project.
 // A request that sends both a bearer token and an API key is rejected the
 // same way, because acting for a user and for a project at once has no
 // meaning.

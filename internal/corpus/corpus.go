@@ -1,9 +1,9 @@
 // Package corpus gives tests and the demo loader access to real public IDLs.
 //
-// Two sets exist. The embedded set (testdata/idls) holds the IDLs whose
-// licences (Apache-2.0, MIT, ISC) allow redistribution, with their sources
-// and licences in testdata/idls/SOURCES.tsv; it ships in the binary and
-// always exists. The shared set is the whole corpus kept beside the
+// Two sets exist. The embedded set (testdata/idls) contains the IDLs whose
+// licences (Apache-2.0, MIT, ISC) allow redistribution, and
+// testdata/idls/SOURCES.tsv names their sources and licences. It ships in
+// the binary, so it always exists. The shared set is the whole corpus kept beside the
 // repository in ../shared/corpus/idls; it exists in CI and on development
 // machines only, and tests over it skip when it is absent.
 package corpus
@@ -30,7 +30,7 @@ type File struct {
 func Embedded() []File {
 	entries, err := fs.Glob(embedded, "testdata/idls/*.json")
 	if err != nil {
-		panic(err) // the pattern is a constant, so this cannot fail
+		panic(err) // fs.Glob fails only for a malformed pattern, and this one is a constant
 	}
 
 	files := make([]File, 0, len(entries))

@@ -12,8 +12,8 @@ import (
 )
 
 // Size classes of the IDLs that versions are built from, in bytes. Most
-// versions take a small IDL so that a database of 100,000 projects stays
-// near a gigabyte; a few take a medium one so that the IDLs are not all
+// versions take a small IDL, so that a database of 100,000 projects stays
+// near a gigabyte. A few take a medium one, so that the IDLs are not all
 // alike. The large IDLs of the corpus (up to hundreds of KiB) are left out.
 const (
 	smallIDLBytes  = 4 << 10

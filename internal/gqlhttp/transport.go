@@ -4,7 +4,7 @@
 // malformed requests, rejects mutations over GET, and runs batches of
 // operations up to a limit.
 //
-// gqlgen's own GET and POST transports answer parse and validation errors
+// gqlgen's own GET and POST transports return parse and validation errors
 // with 422 whatever the client accepts, which the specification does not
 // allow for application/graphql-response+json.
 package gqlhttp
@@ -68,7 +68,7 @@ func (t Transport) Supports(r *http.Request) bool {
 	case http.MethodOptions:
 		return false
 	default:
-		// GET, and every other method, which Do answers with 405.
+		// GET, and every other method, which Do rejects with 405.
 		return true
 	}
 }

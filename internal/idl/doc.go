@@ -13,8 +13,9 @@
 // constant written as a Rust expression) become Program.Warnings instead.
 //
 // Input rules: a leading UTF-8 byte order mark is ignored, as RFC 8259
-// allows; duplicate object keys, data after the JSON value and nesting
-// deeper than 128 levels are rejected.
+// allows, although the upload service rejects one before parsing. Duplicate
+// object keys, data after the JSON value and nesting deeper than 128 levels
+// are rejected.
 //
 // Types are rendered the way Anchor users read them: u64, pubkey,
 // Option<T>, COption<T>, Vec<T>, [T; N], Foo<A, 4>, HashMap<K, V>, (A, B).

@@ -150,7 +150,7 @@ func results[K comparable, V any](keys []K, found map[K]V, missing func(K) *data
 	return out
 }
 
-// failAll answers every key of a failed batch with the batch's error.
+// failAll returns the batch's error for every key of a failed batch.
 func failAll[K comparable, V any](keys []K, err error) []*dataloader.Result[V] {
 	out := make([]*dataloader.Result[V], len(keys))
 	for i := range keys {
@@ -160,12 +160,12 @@ func failAll[K comparable, V any](keys []K, err error) []*dataloader.Result[V] {
 	return out
 }
 
-// orNil answers a missing key with a nil value: the relation is absent.
+// orNil returns a nil value for a missing key, because the relation is absent.
 func orNil[K comparable, V any](K) *dataloader.Result[V] {
 	return &dataloader.Result[V]{}
 }
 
-// orNotFound answers a missing key with a NOT_FOUND error.
+// orNotFound returns a NOT_FOUND error for a missing key.
 func orNotFound[V any](what string) func(string) *dataloader.Result[V] {
 	return func(id string) *dataloader.Result[V] {
 		return &dataloader.Result[V]{Error: apperr.New(apperr.NotFound, "%s %s not found", what, id)}

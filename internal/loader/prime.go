@@ -18,7 +18,7 @@ const (
 	FieldAPIKeys        = "apiKeys"
 )
 
-// PrimeProjects loads the relations that fields asks for, for every project
+// PrimeProjects loads the relations named in fields for every project
 // of a list, with one statement per relation, and primes the loaders with
 // the results.
 //

@@ -16,7 +16,7 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the database answers and every migration is applied.
+// readyz returns 200 when the database is reachable and every migration is applied.
 func readyz(store *storage.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -38,7 +38,7 @@ func readyz(store *storage.Store) http.Handler {
 	})
 }
 
-// writeError answers with a GraphQL error body outside the GraphQL handler.
+// writeError writes a GraphQL error body outside the GraphQL handler.
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	body := map[string]any{"errors": []map[string]any{{
 		"message":    message,

@@ -23,7 +23,7 @@ func notFound(err error, format string, args ...any) error {
 }
 
 // isUniqueViolation reports whether err is a unique-key violation, and on
-// which constraint columns when the driver says.
+// which constraint or columns when the driver reports them.
 func isUniqueViolation(err error) (string, bool) {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

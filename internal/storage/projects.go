@@ -124,7 +124,7 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// NewProject is what creating a project needs: the project and its first version.
+// NewProject is a project with its first version, as CreateProject stores them.
 type NewProject struct {
 	Project models.Project
 	Version models.IDLVersion

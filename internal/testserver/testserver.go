@@ -258,7 +258,7 @@ func partName(i int) string {
 	return string(rune('0' + i))
 }
 
-// Do sends a request with an optional bearer token and decodes the answer.
+// Do sends a request with an optional bearer token and decodes the response.
 func (s *Server) Do(t testing.TB, req *http.Request, token string) *Response {
 	t.Helper()
 
