@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,26 @@ func TestDebugLogHidesTheJWTSecret(t *testing.T) {
 	assert.Contains(t, logs.String(), "msg=sql", "debug logging writes statements")
 	assert.NotContains(t, logs.String(), "jwt_secret', '", "the secret's value is not logged")
 	assert.Contains(t, logs.String(), "settings table, not logged", "the statement on settings is replaced")
+}
+
+func TestGCPercentYieldsToGOGC(t *testing.T) {
+	db := testdb.DSN(t)
+	t.Cleanup(func() { debug.SetGCPercent(100) })
+
+	debug.SetGCPercent(100)
+	require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", db, "-gc-percent", "250"}, noEnv, io.Discard, io.Discard), "migrate")
+	assert.Equal(t, 250, debug.SetGCPercent(100), "-gc-percent sets the collector's target")
+
+	gogc := func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	}
+	require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", db, "-gc-percent", "250"}, gogc, io.Discard, io.Discard), "migrate with GOGC")
+	assert.Equal(t, 100, debug.SetGCPercent(100), "a set GOGC wins over -gc-percent")
+
+	err := app.Run(context.Background(), []string{"migrate", "-db", db, "-gc-percent", "-1"}, noEnv, io.Discard, io.Discard)
+	require.Error(t, err, "a negative -gc-percent is rejected")
+	assert.Contains(t, err.Error(), "gc-percent is -1", "the error names the flag and value")
 }
