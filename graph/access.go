@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/orquestra/orquestra/graph/model"
 	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/models"
@@ -50,4 +51,17 @@ func nullIfNotFound[T any](value *T, err error) (*T, error) {
 	}
 
 	return value, err
+}
+
+// projectOf returns a function that wraps a project read for the current
+// resolver, starting the loads of the relations the query selects on it.
+// It takes the resolver's result as it is: a nil project or an error
+// passes through.
+func projectOf(ctx context.Context) func(*models.Project, error) (*model.Project, error) {
+	return func(p *models.Project, err error) (*model.Project, error) {
+		if err != nil || p == nil {
+			return nil, err
+		}
+		return model.NewProject(ctx, p, selectedFields(ctx, "Project")), nil
+	}
 }

@@ -336,7 +336,7 @@ type IdlVersionResolver interface {
 
 	Program(ctx context.Context, obj *models.IDLVersion) (*idl.Program, error)
 	Warnings(ctx context.Context, obj *models.IDLVersion) ([]*idl.Problem, error)
-	Project(ctx context.Context, obj *models.IDLVersion) (*models.Project, error)
+	Project(ctx context.Context, obj *models.IDLVersion) (*model.Project, error)
 }
 type IdlVersionConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.IdlVersionConnection) (int, error)
@@ -352,7 +352,7 @@ type InstructionAccountResolver interface {
 type MutationResolver interface {
 	UploadIdl(ctx context.Context, input model.UploadIdlInput) (*model.UploadIdlPayload, error)
 	PublishIdlVersion(ctx context.Context, input model.PublishIdlVersionInput) (*models.IDLVersion, error)
-	UpdateProject(ctx context.Context, id string, input model.UpdateProjectInput) (*models.Project, error)
+	UpdateProject(ctx context.Context, id string, input model.UpdateProjectInput) (*model.Project, error)
 	DeleteProject(ctx context.Context, id string) (string, error)
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreatedAPIKey, error)
 	RotateAPIKey(ctx context.Context, id string) (*model.CreatedAPIKey, error)
@@ -361,8 +361,8 @@ type MutationResolver interface {
 	AddKnownAddress(ctx context.Context, projectID string, input model.KnownAddressInput) (*models.KnownAddress, error)
 	UpdateKnownAddress(ctx context.Context, id string, input model.KnownAddressInput) (*models.KnownAddress, error)
 	DeleteKnownAddress(ctx context.Context, id string) (string, error)
-	SetCustomDocs(ctx context.Context, projectID string, markdown string) (*models.Project, error)
-	ResetCustomDocs(ctx context.Context, projectID string) (*models.Project, error)
+	SetCustomDocs(ctx context.Context, projectID string, markdown string) (*model.Project, error)
+	ResetCustomDocs(ctx context.Context, projectID string) (*model.Project, error)
 }
 type PlatformStatsResolver interface {
 	RecentUploads(ctx context.Context, obj *model.PlatformStats, first *int) ([]*models.IDLVersion, error)
@@ -381,16 +381,12 @@ type ProgramErrorResolver interface {
 	Msg(ctx context.Context, obj *idl.ErrorCode) (*string, error)
 }
 type ProjectResolver interface {
-	Owner(ctx context.Context, obj *models.Project) (*models.User, error)
-	LatestVersion(ctx context.Context, obj *models.Project) (*models.IDLVersion, error)
-	Version(ctx context.Context, obj *models.Project, number int) (*models.IDLVersion, error)
-	Versions(ctx context.Context, obj *models.Project, first *int, after *string) (*model.IdlVersionConnection, error)
-	VersionCount(ctx context.Context, obj *models.Project) (int, error)
-	APIKeys(ctx context.Context, obj *models.Project) ([]*models.APIKey, error)
-	Socials(ctx context.Context, obj *models.Project) (*models.ProjectSocials, error)
-	KnownAddresses(ctx context.Context, obj *models.Project) ([]*models.KnownAddress, error)
+	Version(ctx context.Context, obj *model.Project, number int) (*models.IDLVersion, error)
+	Versions(ctx context.Context, obj *model.Project, first *int, after *string) (*model.IdlVersionConnection, error)
 
-	Docs(ctx context.Context, obj *models.Project) (*string, error)
+	APIKeys(ctx context.Context, obj *model.Project) ([]*models.APIKey, error)
+
+	Docs(ctx context.Context, obj *model.Project) (*string, error)
 }
 type ProjectConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ProjectConnection) (int, error)
@@ -398,7 +394,7 @@ type ProjectConnectionResolver interface {
 type QueryResolver interface {
 	Me(ctx context.Context) (*models.User, error)
 	User(ctx context.Context, id *string, username *string) (*models.User, error)
-	Project(ctx context.Context, id string) (*models.Project, error)
+	Project(ctx context.Context, id string) (*model.Project, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Stats(ctx context.Context) (*model.PlatformStats, error)
 }
@@ -4251,8 +4247,8 @@ func (ec *executionContext) _IdlVersion_project(ctx context.Context, field graph
 			return ec.Resolvers.IdlVersion().Project(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5093,8 +5089,8 @@ func (ec *executionContext) _Mutation_updateProject(ctx context.Context, field g
 			return ec.Resolvers.Mutation().UpdateProject(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateProjectInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5489,8 +5485,8 @@ func (ec *executionContext) _Mutation_setCustomDocs(ctx context.Context, field g
 			return ec.Resolvers.Mutation().SetCustomDocs(ctx, fc.Args["projectId"].(string), fc.Args["markdown"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5533,8 +5529,8 @@ func (ec *executionContext) _Mutation_resetCustomDocs(ctx context.Context, field
 			return ec.Resolvers.Mutation().ResetCustomDocs(ctx, fc.Args["projectId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6306,7 +6302,7 @@ func (ec *executionContext) fieldContext_ProgramError_msg(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ProgramError", field, true, true, "String")
 }
 
-func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6329,7 +6325,7 @@ func (ec *executionContext) fieldContext_Project_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Project", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Project_name(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_name(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6352,7 +6348,7 @@ func (ec *executionContext) fieldContext_Project_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
-func (ec *executionContext) _Project_description(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_description(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6375,7 +6371,7 @@ func (ec *executionContext) fieldContext_Project_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
-func (ec *executionContext) _Project_programId(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_programId(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6398,7 +6394,7 @@ func (ec *executionContext) fieldContext_Project_programId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
-func (ec *executionContext) _Project_isPublic(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_isPublic(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6421,7 +6417,7 @@ func (ec *executionContext) fieldContext_Project_isPublic(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Project_owner(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_owner(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6430,7 +6426,7 @@ func (ec *executionContext) _Project_owner(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Project_owner(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Owner(ctx, obj)
+			return obj.Owner()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.User) graphql.Marshaler {
@@ -6445,7 +6441,7 @@ func (ec *executionContext) fieldContext_Project_owner(_ context.Context, field 
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -6453,7 +6449,7 @@ func (ec *executionContext) fieldContext_Project_owner(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_latestVersion(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_latestVersion(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6462,7 +6458,7 @@ func (ec *executionContext) _Project_latestVersion(ctx context.Context, field gr
 			return ec.fieldContext_Project_latestVersion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().LatestVersion(ctx, obj)
+			return obj.LatestVersion()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.IDLVersion) graphql.Marshaler {
@@ -6477,7 +6473,7 @@ func (ec *executionContext) fieldContext_Project_latestVersion(_ context.Context
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IdlVersion(ctx, field)
 		},
@@ -6485,7 +6481,7 @@ func (ec *executionContext) fieldContext_Project_latestVersion(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_version(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_version(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6529,7 +6525,7 @@ func (ec *executionContext) fieldContext_Project_version(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_versions(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_versions(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6573,7 +6569,7 @@ func (ec *executionContext) fieldContext_Project_versions(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_versionCount(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_versionCount(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6582,7 +6578,7 @@ func (ec *executionContext) _Project_versionCount(ctx context.Context, field gra
 			return ec.fieldContext_Project_versionCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().VersionCount(ctx, obj)
+			return obj.VersionCount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6593,10 +6589,10 @@ func (ec *executionContext) _Project_versionCount(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Project_versionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Project_apiKeys(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_apiKeys(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6628,7 +6624,7 @@ func (ec *executionContext) fieldContext_Project_apiKeys(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_socials(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_socials(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6637,7 +6633,7 @@ func (ec *executionContext) _Project_socials(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_socials(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Socials(ctx, obj)
+			return obj.Socials()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.ProjectSocials) graphql.Marshaler {
@@ -6652,7 +6648,7 @@ func (ec *executionContext) fieldContext_Project_socials(_ context.Context, fiel
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProjectSocials(ctx, field)
 		},
@@ -6660,7 +6656,7 @@ func (ec *executionContext) fieldContext_Project_socials(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_knownAddresses(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_knownAddresses(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6669,7 +6665,7 @@ func (ec *executionContext) _Project_knownAddresses(ctx context.Context, field g
 			return ec.fieldContext_Project_knownAddresses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().KnownAddresses(ctx, obj)
+			return obj.KnownAddresses()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.KnownAddress) graphql.Marshaler {
@@ -6684,7 +6680,7 @@ func (ec *executionContext) fieldContext_Project_knownAddresses(_ context.Contex
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_KnownAddress(ctx, field)
 		},
@@ -6692,7 +6688,7 @@ func (ec *executionContext) fieldContext_Project_knownAddresses(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Project_customDocs(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_customDocs(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6715,7 +6711,7 @@ func (ec *executionContext) fieldContext_Project_customDocs(_ context.Context, f
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
-func (ec *executionContext) _Project_docs(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_docs(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6738,7 +6734,7 @@ func (ec *executionContext) fieldContext_Project_docs(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
 }
 
-func (ec *executionContext) _Project_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6761,7 +6757,7 @@ func (ec *executionContext) fieldContext_Project_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Project_updatedAt(ctx context.Context, field graphql.CollectedField, obj *models.Project) (ret graphql.Marshaler) {
+func (ec *executionContext) _Project_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6906,8 +6902,8 @@ func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7199,8 +7195,8 @@ func (ec *executionContext) _Query_project(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Project(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalOProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalOProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7764,8 +7760,8 @@ func (ec *executionContext) _UploadIdlPayload_project(ctx context.Context, field
 			return obj.Project, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10837,7 +10833,7 @@ func (ec *executionContext) _ProgramError(ctx context.Context, sel ast.Selection
 
 var projectImplementors = []string{"Project"}
 
-func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *models.Project) graphql.Marshaler {
+func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *model.Project) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10872,17 +10868,15 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_owner(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "latestVersion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_latestVersion(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_latestVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -10896,11 +10890,10 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Project_versions(ctx, field, obj)
 				})
 		case "versionCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_versionCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_versionCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "apiKeys":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10908,17 +10901,15 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Project_apiKeys(ctx, field, obj)
 				})
 		case "socials":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_socials(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_socials(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "knownAddresses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_knownAddresses(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_knownAddresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "customDocs":
 			out.Values[i] = ec._Project_customDocs(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12297,7 +12288,7 @@ func (ec *executionContext) marshalNProgramError2ᚕgithubᚗcomᚋorquestraᚋo
 	return ret
 }
 
-func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx context.Context, sel ast.SelectionSet, v *models.Project) graphql.Marshaler {
+func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx context.Context, sel ast.SelectionSet, v *model.Project) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Project!")
 		return graphql.Null
@@ -12744,7 +12735,7 @@ func (ec *executionContext) marshalOProgram2ᚖgithubᚗcomᚋorquestraᚋorques
 	return ec._Program(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋmodelsᚐProject(ctx context.Context, sel ast.SelectionSet, v *models.Project) graphql.Marshaler {
+func (ec *executionContext) marshalOProject2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋgraphᚋmodelᚐProject(ctx context.Context, sel ast.SelectionSet, v *model.Project) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -50,7 +50,7 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 		return nil, err
 	}
 
-	return &model.UploadIdlPayload{Project: created, Version: version}, nil
+	return &model.UploadIdlPayload{Project: model.NewProject(ctx, created, nil), Version: version}, nil
 }
 
 func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVersionInput) (*models.IDLVersion, error) {

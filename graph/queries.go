@@ -40,15 +40,20 @@ func (r *Resolver) projects(ctx context.Context, f *model.ProjectFilter, first *
 	}
 
 	viewer := auth.FromContext(ctx).Viewer()
-	projects, hasNext, err := r.Store.ListProjects(ctx, viewer, filter, storage.Page{First: n, After: afterID})
+	loaders := loader.FromContext(ctx)
+	fields := connectionNodeFields(ctx, "ProjectConnection", "ProjectEdge", "Project")
+	joins := loaders.Joins(fields)
+	listed, hasNext, err := r.Store.ListProjects(ctx, viewer, filter, storage.Page{First: n, After: afterID}, joins)
 	if err != nil {
 		return nil, err
 	}
+	loaders.PrimeProjects(ctx, listed, joins, fields)
 
-	fields := connectionNodeFields(ctx, "ProjectConnection", "ProjectEdge", "Project")
-	loader.FromContext(ctx).PrimeProjects(ctx, projects, fields)
-
-	conn := projectConnection(projects, hasNext)
+	projects := make([]models.Project, len(listed))
+	for i := range listed {
+		projects[i] = listed[i].Project
+	}
+	conn := projectConnection(ctx, projects, hasNext, fields)
 	conn.Count = func() (int, error) { return r.Store.CountProjects(ctx, viewer, filter) }
 	return conn, nil
 }
@@ -78,14 +83,16 @@ func projectFilter(ctx context.Context, f *model.ProjectFilter) (storage.Project
 	return filter, nil
 }
 
-func projectConnection(projects []models.Project, hasNext bool) *model.ProjectConnection {
+// projectConnection builds a page of projects and starts loading the
+// relations named in fields, those the query selects on its nodes.
+func projectConnection(ctx context.Context, projects []models.Project, hasNext bool, fields map[string]bool) *model.ProjectConnection {
 	conn := &model.ProjectConnection{
 		Edges:    make([]*model.ProjectEdge, len(projects)),
 		PageInfo: &model.PageInfo{HasNextPage: hasNext},
 	}
 	for i := range projects {
 		cursor := encodeCursor(projectCursor, projects[i].ID)
-		conn.Edges[i] = &model.ProjectEdge{Cursor: cursor, Node: &projects[i]}
+		conn.Edges[i] = &model.ProjectEdge{Cursor: cursor, Node: model.NewProject(ctx, &projects[i], fields)}
 		conn.PageInfo.EndCursor = &cursor
 	}
 
@@ -109,7 +116,8 @@ func (r *Resolver) userProjects(ctx context.Context, u *models.User, first *int,
 		return nil, err
 	}
 
-	conn := projectConnection(page.Projects, page.HasNext)
+	fields := connectionNodeFields(ctx, "ProjectConnection", "ProjectEdge", "Project")
+	conn := projectConnection(ctx, page.Projects, page.HasNext, fields)
 	conn.Count = func() (int, error) {
 		counts, err := loaders.UserCounts.Load(ctx, u.ID)()
 		return counts.Projects, err

@@ -73,8 +73,8 @@ func (r *idlVersionResolver) Warnings(ctx context.Context, obj *models.IDLVersio
 }
 
 // Project is the resolver for the project field.
-func (r *idlVersionResolver) Project(ctx context.Context, obj *models.IDLVersion) (*models.Project, error) {
-	return loader.FromContext(ctx).Project.Load(ctx, obj.ProjectID)()
+func (r *idlVersionResolver) Project(ctx context.Context, obj *models.IDLVersion) (*model.Project, error) {
+	return projectOf(ctx)(loader.FromContext(ctx).Project.Load(ctx, obj.ProjectID)())
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -108,8 +108,8 @@ func (r *mutationResolver) PublishIdlVersion(ctx context.Context, input model.Pu
 }
 
 // UpdateProject is the resolver for the updateProject field.
-func (r *mutationResolver) UpdateProject(ctx context.Context, id string, input model.UpdateProjectInput) (*models.Project, error) {
-	return r.updateProject(ctx, id, input)
+func (r *mutationResolver) UpdateProject(ctx context.Context, id string, input model.UpdateProjectInput) (*model.Project, error) {
+	return projectOf(ctx)(r.updateProject(ctx, id, input))
 }
 
 // DeleteProject is the resolver for the deleteProject field.
@@ -180,13 +180,13 @@ func (r *mutationResolver) DeleteKnownAddress(ctx context.Context, id string) (s
 }
 
 // SetCustomDocs is the resolver for the setCustomDocs field.
-func (r *mutationResolver) SetCustomDocs(ctx context.Context, projectID string, markdown string) (*models.Project, error) {
-	return r.setCustomDocs(ctx, projectID, &markdown)
+func (r *mutationResolver) SetCustomDocs(ctx context.Context, projectID string, markdown string) (*model.Project, error) {
+	return projectOf(ctx)(r.setCustomDocs(ctx, projectID, &markdown))
 }
 
 // ResetCustomDocs is the resolver for the resetCustomDocs field.
-func (r *mutationResolver) ResetCustomDocs(ctx context.Context, projectID string) (*models.Project, error) {
-	return r.setCustomDocs(ctx, projectID, nil)
+func (r *mutationResolver) ResetCustomDocs(ctx context.Context, projectID string) (*model.Project, error) {
+	return projectOf(ctx)(r.setCustomDocs(ctx, projectID, nil))
 }
 
 // RecentUploads is the resolver for the recentUploads field.
@@ -251,35 +251,20 @@ func (r *programErrorResolver) Msg(ctx context.Context, obj *idl.ErrorCode) (*st
 	return nonEmpty(obj.Msg), nil
 }
 
-// Owner is the resolver for the owner field.
-func (r *projectResolver) Owner(ctx context.Context, obj *models.Project) (*models.User, error) {
-	return loader.FromContext(ctx).User.Load(ctx, obj.UserID)()
-}
-
-// LatestVersion is the resolver for the latestVersion field.
-func (r *projectResolver) LatestVersion(ctx context.Context, obj *models.Project) (*models.IDLVersion, error) {
-	return loader.FromContext(ctx).LatestVersion.Load(ctx, obj.ID)()
-}
-
 // Version is the resolver for the version field.
-func (r *projectResolver) Version(ctx context.Context, obj *models.Project, number int) (*models.IDLVersion, error) {
+func (r *projectResolver) Version(ctx context.Context, obj *model.Project, number int) (*models.IDLVersion, error) {
 	key := storage.VersionNumberKey{ProjectID: obj.ID, Number: number}
 	return loader.FromContext(ctx).VersionByNumber.Load(ctx, key)()
 }
 
 // Versions is the resolver for the versions field.
-func (r *projectResolver) Versions(ctx context.Context, obj *models.Project, first *int, after *string) (*model.IdlVersionConnection, error) {
-	return r.projectVersions(ctx, obj, first, after)
-}
-
-// VersionCount is the resolver for the versionCount field.
-func (r *projectResolver) VersionCount(ctx context.Context, obj *models.Project) (int, error) {
-	return loader.FromContext(ctx).VersionCount.Load(ctx, obj.ID)()
+func (r *projectResolver) Versions(ctx context.Context, obj *model.Project, first *int, after *string) (*model.IdlVersionConnection, error) {
+	return r.projectVersions(ctx, obj.Project, first, after)
 }
 
 // APIKeys is the resolver for the apiKeys field.
-func (r *projectResolver) APIKeys(ctx context.Context, obj *models.Project) ([]*models.APIKey, error) {
-	if err := auth.Authorize(ctx, auth.ActionListKeys, auth.ProjectResource(obj)); err != nil {
+func (r *projectResolver) APIKeys(ctx context.Context, obj *model.Project) ([]*models.APIKey, error) {
+	if err := auth.Authorize(ctx, auth.ActionListKeys, auth.ProjectResource(obj.Project)); err != nil {
 		return nil, err
 	}
 
@@ -291,23 +276,8 @@ func (r *projectResolver) APIKeys(ctx context.Context, obj *models.Project) ([]*
 	return pointers(keys), nil
 }
 
-// Socials is the resolver for the socials field.
-func (r *projectResolver) Socials(ctx context.Context, obj *models.Project) (*models.ProjectSocials, error) {
-	return loader.FromContext(ctx).Socials.Load(ctx, obj.ID)()
-}
-
-// KnownAddresses is the resolver for the knownAddresses field.
-func (r *projectResolver) KnownAddresses(ctx context.Context, obj *models.Project) ([]*models.KnownAddress, error) {
-	rows, err := loader.FromContext(ctx).KnownAddresses.Load(ctx, obj.ID)()
-	if err != nil {
-		return nil, err
-	}
-
-	return pointers(rows), nil
-}
-
 // Docs is the resolver for the docs field.
-func (r *projectResolver) Docs(ctx context.Context, obj *models.Project) (*string, error) {
+func (r *projectResolver) Docs(ctx context.Context, obj *model.Project) (*string, error) {
 	if obj.CustomDocs != nil {
 		return obj.CustomDocs, nil
 	}
@@ -345,8 +315,8 @@ func (r *queryResolver) User(ctx context.Context, id *string, username *string) 
 }
 
 // Project is the resolver for the project field.
-func (r *queryResolver) Project(ctx context.Context, id string) (*models.Project, error) {
-	return nullIfNotFound(r.visibleProject(ctx, id))
+func (r *queryResolver) Project(ctx context.Context, id string) (*model.Project, error) {
+	return projectOf(ctx)(nullIfNotFound(r.visibleProject(ctx, id)))
 }
 
 // Projects is the resolver for the projects field.

@@ -38,3 +38,19 @@ func selectedChildren(op *graphql.OperationContext, set ast.SelectionSet, typeNa
 
 	return out
 }
+
+// selectedFields returns the names of the fields the query selects on the
+// object of type typeName that the current resolver returns.
+func selectedFields(ctx context.Context, typeName string) map[string]bool {
+	fc := graphql.GetFieldContext(ctx)
+	op := graphql.GetOperationContext(ctx)
+	names := map[string]bool{}
+	if fc == nil || op == nil {
+		return names
+	}
+
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{typeName}) {
+		names[f.Name] = true
+	}
+	return names
+}

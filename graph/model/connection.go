@@ -23,7 +23,7 @@ type ProjectConnection struct {
 // ProjectEdge is one project with its cursor.
 type ProjectEdge struct {
 	Cursor string
-	Node   *models.Project
+	Node   *Project
 }
 
 // IdlVersionConnection is one page of a project's versions.

@@ -94,6 +94,6 @@ type UploadIdlInput struct {
 }
 
 type UploadIdlPayload struct {
-	Project *models.Project    `json:"project"`
+	Project *Project           `json:"project"`
 	Version *models.IDLVersion `json:"version"`
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 
-	"github.com/orquestra/orquestra/models"
+	"github.com/orquestra/orquestra/internal/storage"
 )
 
 // Project relations that PrimeProjects can load ahead, by GraphQL field name.
@@ -18,9 +18,25 @@ const (
 	FieldAPIKeys        = "apiKeys"
 )
 
-// PrimeProjects loads the relations named in fields for every project
-// of a list, with one statement per relation, and primes the loaders with
-// the results.
+// Joins returns the to-one relations a project list should read in its own
+// statement, given the fields the query selects on its items. Without
+// batching it returns none, so that each item loads its relations alone.
+func (l *Loaders) Joins(fields map[string]bool) storage.Joins {
+	if l.unbatched {
+		return storage.Joins{}
+	}
+
+	return storage.Joins{
+		Owner:         fields[FieldOwner],
+		LatestVersion: fields[FieldLatestVersion],
+		VersionCount:  fields[FieldVersionCount],
+		Socials:       fields[FieldSocials],
+	}
+}
+
+// PrimeProjects primes the loaders with the relations a list read with its
+// projects (joins), and loads the to-many relations named in fields with
+// one statement each.
 //
 // Loaders batch the loads that arrive within their wait window, which
 // depends on how quickly the scheduler runs the field resolvers of a list.
@@ -28,34 +44,29 @@ const (
 // depend only on the query's shape, even on a busy machine. A relation
 // whose statement fails is not primed, so its fields load it again and
 // report the error where it belongs.
-func (l *Loaders) PrimeProjects(ctx context.Context, projects []models.Project, fields map[string]bool) {
+func (l *Loaders) PrimeProjects(ctx context.Context, projects []storage.ListedProject, joins storage.Joins, fields map[string]bool) {
 	if len(projects) == 0 || l.unbatched {
 		return
 	}
 
 	ids := make([]string, len(projects))
-	var ownerIDs []string
-	seenOwner := map[string]bool{}
-	for i, p := range projects {
+	for i := range projects {
+		p := &projects[i]
 		ids[i] = p.ID
-		if !seenOwner[p.UserID] {
-			seenOwner[p.UserID] = true
-			ownerIDs = append(ownerIDs, p.UserID)
+		if joins.Owner {
+			l.User.Prime(ctx, p.UserID, p.Owner)
+		}
+		if joins.LatestVersion {
+			l.LatestVersion.Prime(ctx, p.ID, p.LatestVersion)
+		}
+		if joins.VersionCount {
+			l.VersionCount.Prime(ctx, p.ID, p.VersionCount)
+		}
+		if joins.Socials {
+			l.Socials.Prime(ctx, p.ID, p.Socials)
 		}
 	}
 
-	if fields[FieldOwner] {
-		prime(ctx, l.User, l.batches.users, ownerIDs)
-	}
-	if fields[FieldLatestVersion] {
-		prime(ctx, l.LatestVersion, l.batches.latestVersions, ids)
-	}
-	if fields[FieldVersionCount] {
-		prime(ctx, l.VersionCount, l.batches.versionCounts, ids)
-	}
-	if fields[FieldSocials] {
-		prime(ctx, l.Socials, l.batches.socials, ids)
-	}
 	if fields[FieldKnownAddresses] {
 		prime(ctx, l.KnownAddresses, l.batches.knownAddresses, ids)
 	}

@@ -12,21 +12,34 @@ import (
 )
 
 // KnownAddressesOfProjects returns each project's known addresses in the
-// order they were added, keyed by project id.
+// order they were added, keyed by project id. Pages of projects ask for
+// them, so the rows are scanned by position, as ListProjects does.
 func (s *Store) KnownAddressesOfProjects(ctx context.Context, projectIDs []string) (map[string][]models.KnownAddress, error) {
 	projectIDs = validIDs(projectIDs)
 	if len(projectIDs) == 0 {
 		return map[string][]models.KnownAddress{}, nil
 	}
 
-	var rows []models.KnownAddress
-	err := s.read.NewSelect().Model(&rows).Where("a.project_id IN (?)", bun.In(projectIDs)).
-		Order("a.id").Scan(ctx)
+	q := columns(s.read.NewSelect().TableExpr("known_addresses AS a"), "a", knownAddressColumns)
+	rows, err := q.Where("a.project_id IN (?)", bun.In(projectIDs)).Order("a.id").Rows(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load known addresses of %d projects: %w", len(projectIDs), err)
 	}
+	defer rows.Close()
 
-	return groupBy(rows, func(a models.KnownAddress) string { return a.ProjectID }), nil
+	found := make(map[string][]models.KnownAddress, len(projectIDs))
+	for rows.Next() {
+		var a models.KnownAddress
+		if err := rows.Scan(&a.ID, &a.ProjectID, &a.Label, &a.Address, &a.Description, &a.CreatedAt, &a.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("scan a known address: %w", err)
+		}
+		found[a.ProjectID] = append(found[a.ProjectID], a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load known addresses of %d projects: %w", len(projectIDs), err)
+	}
+
+	return found, nil
 }
 
 // KnownAddressByID returns one known address.

@@ -57,30 +57,6 @@ func (s *Store) ProjectsByIDs(ctx context.Context, ids []string) ([]models.Proje
 	return projects, err
 }
 
-// ListProjects returns one page of the projects the viewer may see, and
-// whether more follow.
-func (s *Store) ListProjects(ctx context.Context, viewer Viewer, filter ProjectFilter, page Page) ([]models.Project, bool, error) {
-	var projects []models.Project
-
-	q := s.read.NewSelect().Model(&projects)
-	q = viewer.visibleWhere(filterProjects(q, filter), "p")
-	if page.After != "" {
-		q = q.Where("p.id < ?", page.After)
-	}
-
-	err := q.Order("p.id DESC").Limit(int64(page.First + 1)).Scan(ctx)
-	if err != nil {
-		return nil, false, fmt.Errorf("list projects: %w", err)
-	}
-
-	hasNext := len(projects) > page.First
-	if hasNext {
-		projects = projects[:page.First]
-	}
-
-	return projects, hasNext, nil
-}
-
 // CountProjects counts the projects the viewer may see that match filter.
 func (s *Store) CountProjects(ctx context.Context, viewer Viewer, filter ProjectFilter) (int, error) {
 	q := s.read.NewSelect().Model((*models.Project)(nil))
