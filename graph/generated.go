@@ -1838,9 +1838,16 @@ type Project {
   apiKeys: [ApiKey!]!
   socials: ProjectSocials
   knownAddresses: [KnownAddress!]!
-  "Markdown the owner set in place of the generated docs."
+  """
+  Markdown the owner set in place of the generated docs. It is served as
+  written, so render it with an HTML sanitiser.
+  """
   customDocs: String
-  "The custom docs when set, otherwise the latest version's Markdown."
+  """
+  The custom docs when set, otherwise the latest version's Markdown.
+  Generated docs escape HTML and drop links other than http, https and
+  mailto; uploaded docs are served as written.
+  """
   docs: String
   createdAt: Time!
   updatedAt: Time!
@@ -1864,7 +1871,11 @@ type IdlVersion {
   idlJson: String!
   "The IDL as a JSON value."
   idl: JSON!
-  "The Markdown docs: as uploaded, or generated from the IDL."
+  """
+  The Markdown docs: as uploaded, or generated from the IDL. Generated docs
+  escape HTML and drop links other than http, https and mailto; uploaded
+  docs are served as written, so render them with an HTML sanitiser.
+  """
   cpiMd: String
   "The IDL's size in bytes."
   sizeBytes: Int!

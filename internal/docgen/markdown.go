@@ -1,26 +1,25 @@
 package docgen
 
 import (
+	"regexp"
 	"strings"
 )
 
 // htmlEscaper keeps user text from injecting HTML into the rendered page
 // while still showing characters such as the angle brackets of Vec<u8>.
+// Escaping & also keeps entities such as &#58; from spelling a URL scheme.
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// text prepares user text for a paragraph by escaping HTML. Line breaks
-// stay, so documentation lines read as one Markdown paragraph.
-//
-// NOTE: Markdown links in IDL docs pass through as written, javascript:
-// URLs included, so front ends must sanitise the HTML they render.
+// text prepares user text for a paragraph by escaping HTML and unsafe
+// links. Line breaks stay, so documentation lines read as one paragraph.
 func text(s string) string {
-	return htmlEscaper.Replace(s)
+	return safeLinks(htmlEscaper.Replace(s))
 }
 
 // cell prepares user text for a table cell: pipes are escaped and line
 // breaks become <br>, because a raw newline ends the table row.
 func cell(s string) string {
-	s = htmlEscaper.Replace(s)
+	s = safeLinks(htmlEscaper.Replace(s))
 	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\r\n", "<br>")
 	s = strings.ReplaceAll(s, "\n", "<br>")
@@ -126,4 +125,51 @@ func paragraphs(b *strings.Builder, lines []string) {
 
 func docsCell(lines []string) string {
 	return cell(strings.Join(lines, "\n"))
+}
+
+// Link destinations in IDL text: after "](" for inline links and images,
+// and after "]:" for link reference definitions.
+var (
+	inlineLink    = regexp.MustCompile(`\]\([ \t\n]*([^ \t\n)]*)`)
+	referenceLink = regexp.MustCompile(`\]:[ \t]*\n?[ \t]*([^ \t\n]*)`)
+	urlScheme     = regexp.MustCompile(`^([a-z][a-z0-9+.-]*):`)
+)
+
+// safeLinks breaks the Markdown link syntax of every link in s whose URL
+// has a scheme other than http, https or mailto, such as javascript: or
+// data:, by escaping the parenthesis or colon after its label. The text
+// still reads the same, and relative and fragment links keep working.
+func safeLinks(s string) string {
+	s = replaceUnsafe(s, inlineLink, "](", `]\(`)
+	return replaceUnsafe(s, referenceLink, "]:", `]\:`)
+}
+
+func replaceUnsafe(s string, link *regexp.Regexp, syntax, escaped string) string {
+	return link.ReplaceAllStringFunc(s, func(match string) string {
+		destination := link.FindStringSubmatch(match)[1]
+		if safeURL(destination) {
+			return match
+		}
+		return escaped + strings.TrimPrefix(match, syntax)
+	})
+}
+
+// safeURL reports whether a link destination is relative or uses an
+// allowed scheme. Backslashes and an angle-bracket opener are removed
+// first, because Markdown removes them from the URL it renders.
+func safeURL(destination string) bool {
+	url := strings.ToLower(strings.ReplaceAll(destination, `\`, ""))
+	url = strings.TrimPrefix(url, "&lt;")
+
+	scheme := urlScheme.FindStringSubmatch(url)
+	if scheme == nil {
+		return true
+	}
+
+	switch scheme[1] {
+	case "http", "https", "mailto":
+		return true
+	default:
+		return false
+	}
 }
