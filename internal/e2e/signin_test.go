@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/orquestra/orquestra/internal/signin"
 	"github.com/orquestra/orquestra/internal/testserver"
@@ -46,8 +47,9 @@ type fakeGitHub struct {
 	emailsStatus int
 	// tokenError, when set, makes the token endpoint return this OAuth error.
 	tokenError string
-	// codes are the authorization codes issued and not yet exchanged.
-	codes map[string]bool
+	// codes are the authorization codes issued and not yet exchanged, with
+	// the PKCE code challenge each was issued for.
+	codes map[string]string
 	// scope is the scope of the last authorize request.
 	scope string
 }
@@ -55,7 +57,7 @@ type fakeGitHub struct {
 func startFakeGitHub(t *testing.T) *fakeGitHub {
 	t.Helper()
 
-	g := &fakeGitHub{t: t, codes: map[string]bool{}}
+	g := &fakeGitHub{t: t, codes: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /login/oauth/authorize", g.authorize)
 	mux.HandleFunc("POST /login/oauth/access_token", g.accessToken)
@@ -88,14 +90,15 @@ func (g *fakeGitHub) authorize(w http.ResponseWriter, r *http.Request) {
 	defer g.mu.Unlock()
 
 	q := r.URL.Query()
-	if q.Get("client_id") != fakeClientID || q.Get("state") == "" || q.Get("response_type") != "code" {
+	if q.Get("client_id") != fakeClientID || q.Get("state") == "" || q.Get("response_type") != "code" ||
+		q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
 		http.Error(w, "bad authorize request: "+r.URL.RawQuery, http.StatusBadRequest)
 		return
 	}
 	g.scope = q.Get("scope")
 
 	code := fmt.Sprintf("code-%d", len(g.codes)+1)
-	g.codes[code] = true
+	g.codes[code] = q.Get("code_challenge")
 	target := g.callback + "?" + url.Values{"code": {code}, "state": {q.Get("state")}}.Encode()
 	http.Redirect(w, r, target, http.StatusFound)
 }
@@ -112,8 +115,10 @@ func (g *fakeGitHub) accessToken(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"error":"`+g.tokenError+`","error_description":"The code passed is incorrect or expired."}`)
 	case r.PostFormValue("client_id") != fakeClientID || r.PostFormValue("client_secret") != fakeClientSecret:
 		_, _ = io.WriteString(w, `{"error":"incorrect_client_credentials","error_description":"The client_id and/or client_secret passed are incorrect."}`)
-	case !g.codes[code]:
+	case g.codes[code] == "":
 		_, _ = io.WriteString(w, `{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}`)
+	case oauth2.S256ChallengeFromVerifier(r.PostFormValue("code_verifier")) != g.codes[code]:
+		_, _ = io.WriteString(w, `{"error":"invalid_grant","error_description":"The code_verifier does not match the code_challenge."}`)
 	default:
 		delete(g.codes, code)
 		_, _ = io.WriteString(w, `{"access_token":"`+fakeAccessToken+`","token_type":"bearer","scope":"read:user,user:email"}`)
@@ -309,8 +314,12 @@ func TestGitHubSignInStateCookie(t *testing.T) {
 	require.Len(t, cookies, 1, "one cookie set")
 	cookie := cookies[0]
 	assert.Equal(t, signin.StateCookie, cookie.Name, "cookie name")
-	assert.Equal(t, location.Query().Get("state"), cookie.Value, "the cookie holds the state sent to GitHub")
-	assert.GreaterOrEqual(t, len(cookie.Value), 43, "the state carries 32 random bytes")
+	state, verifier, found := strings.Cut(cookie.Value, ".")
+	require.True(t, found, "the cookie joins the state and the code verifier with a dot: %q", cookie.Value)
+	assert.Equal(t, location.Query().Get("state"), state, "the cookie contains the state sent to GitHub")
+	assert.GreaterOrEqual(t, len(state), 43, "the state carries 32 random bytes")
+	assert.Equal(t, oauth2.S256ChallengeFromVerifier(verifier), location.Query().Get("code_challenge"), "GitHub gets the verifier's S256 challenge")
+	assert.Equal(t, "S256", location.Query().Get("code_challenge_method"), "challenge method")
 	assert.True(t, cookie.HttpOnly, "the cookie is HttpOnly")
 	assert.True(t, cookie.Secure, "the cookie is Secure behind HTTPS")
 	assert.Equal(t, http.SameSiteLaxMode, cookie.SameSite, "the cookie is SameSite=Lax")
@@ -501,4 +510,38 @@ func TestGitHubSignInOffWithoutClientID(t *testing.T) {
 		assert.Equal(t, "SIGN_IN_DISABLED", result.code(), "GET %s code", path)
 		assert.Contains(t, string(result.Body), "ORQUESTRA_GITHUB_CLIENT_ID", "GET %s names the variable to set", path)
 	}
+}
+
+// A code is useless without the verifier from the browser's own
+// cookie, so a stolen code or a forged cookie cannot finish a sign-in.
+func TestGitHubSignInChecksPKCEVerifier(t *testing.T) {
+	s, g := startSignIn(t, "")
+	g.setUser(octocat("octocat@github.example", ""))
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	start, err := noRedirect.Get(s.URL + "/auth/github")
+	require.NoError(t, err, "GET /auth/github")
+	start.Body.Close()
+	require.Len(t, start.Cookies(), 1, "state cookie set")
+	state, _, found := strings.Cut(start.Cookies()[0].Value, ".")
+	require.True(t, found, "cookie has a verifier")
+
+	authorized, err := noRedirect.Get(start.Header.Get("Location"))
+	require.NoError(t, err, "GET GitHub's authorize URL")
+	authorized.Body.Close()
+	callback := authorized.Header.Get("Location")
+	require.Contains(t, callback, "code=", "GitHub redirects back with a code")
+
+	req, err := http.NewRequest(http.MethodGet, callback, nil)
+	require.NoError(t, err, "build callback request")
+	req.AddCookie(&http.Cookie{Name: signin.StateCookie, Value: state + "." + oauth2.GenerateVerifier()})
+	res, err := noRedirect.Do(req)
+	require.NoError(t, err, "GET callback")
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err, "read callback response")
+
+	assert.Equal(t, http.StatusBadGateway, res.StatusCode, "status: %s", body)
+	assert.Contains(t, string(body), "invalid_grant", "the message names GitHub's error")
+	assert.Zero(t, rowCounts(t, s)["users"], "no user created")
 }

@@ -126,8 +126,9 @@ func (g *GitHub) enabled() bool {
 	return g != nil && g.oauth.ClientID != ""
 }
 
-// Start serves GET /auth/github: it sets a random state in a short-lived
-// cookie and redirects to GitHub's authorize URL with the same state.
+// Start serves GET /auth/github: it sets a random state and a PKCE code
+// verifier in a short-lived cookie, and redirects to GitHub's authorize URL
+// with the same state and the verifier's S256 challenge.
 func (g *GitHub) Start(w http.ResponseWriter, r *http.Request) {
 	if !g.enabled() {
 		writeDisabled(w)
@@ -140,9 +141,11 @@ func (g *GitHub) Start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	verifier := oauth2.GenerateVerifier()
+
 	http.SetCookie(w, &http.Cookie{
 		Name:     StateCookie,
-		Value:    state,
+		Value:    state + "." + verifier,
 		Path:     "/auth/github",
 		MaxAge:   int(stateTTL.Seconds()),
 		HttpOnly: true,
@@ -150,7 +153,7 @@ func (g *GitHub) Start(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode,
 	})
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, g.oauth.AuthCodeURL(state), http.StatusFound)
+	http.Redirect(w, r, g.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), http.StatusFound)
 }
 
 // Callback serves GET /auth/github/callback: it checks the state, exchanges
@@ -177,7 +180,8 @@ func (g *GitHub) Callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := checkState(query.Get("state"), cookie, cookieErr); err != nil {
+	verifier, err := checkState(query.Get("state"), cookie, cookieErr)
+	if err != nil {
 		g.rejected(r, err.Error())
 		writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "state", err.Error())
 		return
@@ -189,13 +193,13 @@ func (g *GitHub) Callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	g.finish(w, r, code)
+	g.finish(w, r, code, verifier)
 }
 
-func (g *GitHub) finish(w http.ResponseWriter, r *http.Request, code string) {
+func (g *GitHub) finish(w http.ResponseWriter, r *http.Request, code, verifier string) {
 	ctx := r.Context()
 
-	profile, err := g.profile(ctx, code)
+	profile, err := g.profile(ctx, code, verifier)
 	var ghErr *gitHubError
 	if errors.As(err, &ghErr) {
 		g.log.WarnContext(ctx, "GitHub sign-in failed", "err", ghErr.cause, "request_id", request.ID(ctx))
@@ -261,18 +265,26 @@ func (g *GitHub) rejected(r *http.Request, reason string) {
 	g.log.WarnContext(r.Context(), "rejected GitHub sign-in callback", "reason", reason, "request_id", request.ID(r.Context()))
 }
 
-func checkState(got string, cookie *http.Cookie, cookieErr error) error {
+// checkState compares the callback's state with the state cookie, which
+// contains the state and the PKCE code verifier joined by a dot, and
+// returns the verifier.
+func checkState(got string, cookie *http.Cookie, cookieErr error) (string, error) {
 	if cookieErr != nil || cookie.Value == "" {
-		return errors.New("the sign-in state cookie is missing or expired (sign-in must finish within 10 minutes, in the browser that started it): start again at /auth/github")
+		return "", errors.New("the sign-in state cookie is missing or expired (sign-in must finish within 10 minutes, in the browser that started it): start again at /auth/github")
 	}
 	if got == "" {
-		return errors.New("the callback has no state parameter: start again at /auth/github")
-	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(cookie.Value)) != 1 {
-		return errors.New("the callback's state does not match the sign-in state cookie: start again at /auth/github")
+		return "", errors.New("the callback has no state parameter: start again at /auth/github")
 	}
 
-	return nil
+	state, verifier, ok := strings.Cut(cookie.Value, ".")
+	if !ok || verifier == "" {
+		return "", errors.New("the sign-in state cookie is malformed: start again at /auth/github")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(state)) != 1 {
+		return "", errors.New("the callback's state does not match the sign-in state cookie: start again at /auth/github")
+	}
+
+	return verifier, nil
 }
 
 func newState() (string, error) {

@@ -47,10 +47,11 @@ func NoReplyEmail(id int64, login string) string {
 	return fmt.Sprintf("%d+%s@users.noreply.github.com", id, login)
 }
 
-// profile exchanges the code for a GitHub token and reads the account.
-func (g *GitHub) profile(ctx context.Context, code string) (storage.GitHubProfile, error) {
+// profile exchanges the code and its PKCE verifier for a GitHub token and
+// reads the account.
+func (g *GitHub) profile(ctx context.Context, code, verifier string) (storage.GitHubProfile, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, g.client)
-	token, err := g.oauth.Exchange(ctx, code)
+	token, err := g.oauth.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return storage.GitHubProfile{}, exchangeError(err)
 	}
