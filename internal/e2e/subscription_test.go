@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -107,4 +109,30 @@ func TestSubscriptionWithAPIKeyAndBadToken(t *testing.T) {
 
 	_, err = testserver.Subscribe(ctx, s.URL, map[string]any{"Authorization": "Bearer not-a-token"}, publishedSubscription, map[string]any{"id": privateID})
 	assert.Error(t, err, "a bad token in connection_init is rejected")
+}
+
+// graphql-transport-ws clients tell a refused connection_init from a
+// network failure by the close code 4403.
+func TestSubscriptionBadTokenClosesWith4403(t *testing.T) {
+	s := testserver.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err, "dial %s", url)
+	defer conn.CloseNow()
+
+	init := map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer not-a-token"}}
+	require.NoError(t, wsjson.Write(ctx, conn, init), "send connection_init")
+
+	for {
+		var m map[string]any
+		err = wsjson.Read(ctx, conn, &m)
+		if err != nil {
+			break
+		}
+		require.NotEqual(t, "connection_ack", m["type"], "a bad token is not acknowledged")
+	}
+	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "close code: %v", err)
 }

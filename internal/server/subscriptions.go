@@ -34,7 +34,10 @@ func initConnection(opts Options) transport.WebsocketInitFunc {
 		id, err := auth.IdentifyPayload(ctx, opts.Tokens, opts.Store, opts.Log, payload)
 		if err != nil {
 			opts.Log.WarnContext(ctx, "rejected WebSocket credentials", "err", err)
-			return ctx, nil, err
+			// graphql-transport-ws closes a connection whose init is not
+			// accepted with 4403 Forbidden.
+			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+			return transport.AppendCloseReason(ctx, "Forbidden"), nil, err
 		}
 
 		// The connection's loaders read for this caller and cache nothing,
