@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -204,4 +206,40 @@ func TestMultipartMapToUndeclaredVariable(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, res.Status, "status of %s", res.Body)
 	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of %s", res.Body)
 	assert.NotContains(t, s.Logs.String(), "panic", "no panic in the log")
+}
+
+// gqlgen rejects a malformed multipart request with a codeless 422, which
+// the server rewrites into the shape of every other request error.
+func TestMultipartMalformedRequests(t *testing.T) {
+	s := testserver.Start(t)
+
+	cases := []struct {
+		name   string
+		fields [][2]string
+		want   string
+	}{
+		{"map before operations", [][2]string{{"map", "{}"}, {"operations", `{"query":"{ stats { users } }"}`}}, "first part must be operations"},
+		{"operations not JSON", [][2]string{{"operations", "{not json"}, {"map", "{}"}}, "operations form field could not be decoded"},
+		{"map not JSON", [][2]string{{"operations", `{"query":"{ stats { users } }"}`}, {"map", "[oops"}}, "map form field could not be decoded"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var body bytes.Buffer
+			form := multipart.NewWriter(&body)
+			for _, f := range c.fields {
+				require.NoError(t, form.WriteField(f[0], f[1]), "write field %s", f[0])
+			}
+			require.NoError(t, form.Close(), "close the form")
+
+			req, err := http.NewRequest(http.MethodPost, s.URL+"/query", &body)
+			require.NoError(t, err, "build request")
+			req.Header.Set("Content-Type", form.FormDataContentType())
+			res := s.Do(t, req, "")
+
+			assert.Equal(t, http.StatusBadRequest, res.Status, "status of %s", res.Body)
+			assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of %s", res.Body)
+			assert.Contains(t, string(res.Body), c.want, "gqlgen's reason")
+			assert.Contains(t, string(res.Body), "first field is operations", "how to fix it")
+		})
+	}
 }

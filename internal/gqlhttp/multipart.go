@@ -1,24 +1,34 @@
 package gqlhttp
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
 // Multipart is gqlgen's transport for GraphQL multipart requests (file
-// uploads), guarded against one malformed shape. A map that names a
-// variable the operations do not carry makes gqlgen v0.17.98 panic while it
-// places the file, which would otherwise be reported as an internal error.
+// uploads), with the errors of a malformed request put in the same shape
+// as every other request error: a status of 400 or 413, an
+// extensions.code, and a message with the fix.
+//
+// It also guards against one malformed shape: a map that names a variable
+// the operations do not carry makes gqlgen v0.17.98 panic while it places
+// the file, which would otherwise be reported as an internal error.
 type Multipart struct {
 	transport.MultipartForm
 }
 
 var _ graphql.Transport = Multipart{}
 
-// Do serves the request and turns a panic while reading the request into a
-// 400 whose message explains the fix.
+// multipartHint is the layout a multipart request must have.
+const multipartHint = "send multipart/form-data whose first field is operations (the JSON request), then map (each file field to a variable path such as variables.input.idl), then the files"
+
+// Do serves the request and rewrites gqlgen's errors about reading it.
 func (m Multipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	defer func() {
 		if recover() != nil {
@@ -27,5 +37,56 @@ func (m Multipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		}
 	}()
 
-	m.MultipartForm.Do(w, r, exec)
+	buffered := &bufferedWriter{ResponseWriter: w, status: http.StatusOK}
+	m.MultipartForm.Do(buffered, r, exec)
+	buffered.flush(m.maxUploadSize())
+}
+
+func (m Multipart) maxUploadSize() int64 {
+	if m.MaxUploadSize == 0 {
+		return 32 << 20
+	}
+	return m.MaxUploadSize
+}
+
+// bufferedWriter keeps a multipart response until the transport is done,
+// so that flush can rewrite it. Multipart responses are small: the result
+// of an upload, not a file.
+type bufferedWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) WriteHeader(status int) { b.status = status }
+
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+// flush writes the response. gqlgen reports a request it could not read
+// with errors that carry no code, while the error presenter gives every
+// execution error one, so a response whose errors lack a code is rewritten.
+func (b *bufferedWriter) flush(maxUpload int64) {
+	var res graphql.Response
+	if json.Unmarshal(b.body.Bytes(), &res) == nil && len(res.Errors) > 0 && !anyCoded(res) {
+		message := res.Errors[0].Message
+		if b.status == http.StatusRequestEntityTooLarge || strings.Contains(message, "too large") {
+			writeRequestError(b.ResponseWriter, mediaJSON, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+				fmt.Sprintf("%s: the limit is %d bytes, so send a smaller IDL or Markdown", message, maxUpload))
+			return
+		}
+		writeRequestError(b.ResponseWriter, mediaJSON, http.StatusBadRequest, CodeBadRequest, message+": "+multipartHint)
+		return
+	}
+
+	b.ResponseWriter.WriteHeader(b.status)
+	_, _ = b.ResponseWriter.Write(b.body.Bytes())
+}
+
+func anyCoded(res graphql.Response) bool {
+	for _, e := range res.Errors {
+		if _, ok := e.Extensions["code"]; ok {
+			return true
+		}
+	}
+	return false
 }
