@@ -211,6 +211,7 @@ type ComplexityRoot struct {
 		Instruction  func(childComplexity int, name string) int
 		Instructions func(childComplexity int) int
 		Name         func(childComplexity int) int
+		PDAs         func(childComplexity int) int
 		Spec         func(childComplexity int) int
 		Type         func(childComplexity int, name string) int
 		Types        func(childComplexity int) int
@@ -222,6 +223,13 @@ type ComplexityRoot struct {
 		Code func(childComplexity int) int
 		Msg  func(childComplexity int) int
 		Name func(childComplexity int) int
+	}
+
+	ProgramPda struct {
+		Docs    func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Program func(childComplexity int) int
+		Seeds   func(childComplexity int) int
 	}
 
 	Project struct {
@@ -275,7 +283,9 @@ type ComplexityRoot struct {
 	}
 
 	Seed struct {
+		Docs  func(childComplexity int) int
 		Kind  func(childComplexity int) int
+		Name  func(childComplexity int) int
 		Path  func(childComplexity int) int
 		Type  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -401,6 +411,7 @@ type QueryResolver interface {
 type SeedResolver interface {
 	Value(ctx context.Context, obj *idl.Seed) (*string, error)
 	Path(ctx context.Context, obj *idl.Seed) (*string, error)
+	Name(ctx context.Context, obj *idl.Seed) (*string, error)
 	Type(ctx context.Context, obj *idl.Seed) (*string, error)
 }
 type SubscriptionResolver interface {
@@ -1140,6 +1151,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Name(childComplexity), true
+	case "Program.pdas":
+		if e.ComplexityRoot.Program.PDAs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.PDAs(childComplexity), true
 	case "Program.spec":
 		if e.ComplexityRoot.Program.Spec == nil {
 			break
@@ -1194,6 +1211,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramError.Name(childComplexity), true
+
+	case "ProgramPda.docs":
+		if e.ComplexityRoot.ProgramPda.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPda.Docs(childComplexity), true
+	case "ProgramPda.name":
+		if e.ComplexityRoot.ProgramPda.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPda.Name(childComplexity), true
+	case "ProgramPda.program":
+		if e.ComplexityRoot.ProgramPda.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPda.Program(childComplexity), true
+	case "ProgramPda.seeds":
+		if e.ComplexityRoot.ProgramPda.Seeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPda.Seeds(childComplexity), true
 
 	case "Project.apiKeys":
 		if e.ComplexityRoot.Project.APIKeys == nil {
@@ -1435,12 +1477,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.User(childComplexity, args["id"].(*string), args["username"].(*string)), true
 
+	case "Seed.docs":
+		if e.ComplexityRoot.Seed.Docs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Docs(childComplexity), true
 	case "Seed.kind":
 		if e.ComplexityRoot.Seed.Kind == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Seed.Kind(childComplexity), true
+	case "Seed.name":
+		if e.ComplexityRoot.Seed.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seed.Name(childComplexity), true
 	case "Seed.path":
 		if e.ComplexityRoot.Seed.Path == nil {
 			break
@@ -1921,6 +1975,12 @@ type Program {
   errors: [ProgramError!]!
   events: [Event!]!
   constants: [Constant!]!
+  """
+  The PDAs the program defines by name (a Codama program's pdas), whose
+  variable seeds a caller supplies. Anchor IDLs have none: their PDAs belong
+  to instruction accounts.
+  """
+  pdas: [ProgramPda!]!
   warnings: [IdlProblem!]!
 }
 
@@ -1972,15 +2032,27 @@ type Pda {
   program: Seed
 }
 
+"A PDA the program defines by name."
+type ProgramPda {
+  name: String!
+  docs: [String!]!
+  seeds: [Seed!]!
+  "The program that derives the address when it is not the program itself."
+  program: Seed
+}
+
 "One PDA seed."
 type Seed {
-  "const, arg or account."
+  "const, arg or account; in a program's named PDAs, variable for a value the caller supplies."
   kind: String!
   "The value of a const seed: text when printable, otherwise a list of bytes."
   value: String
   "The argument or account path an arg or account seed reads."
   path: String
+  "The name of a variable seed."
+  name: String
   type: String
+  docs: [String!]!
 }
 
 type Account {
@@ -2489,6 +2561,8 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_events(ctx, field)
 	case "constants":
 		return ec.fieldContext_Program_constants(ctx, field)
+	case "pdas":
+		return ec.fieldContext_Program_pdas(ctx, field)
 	case "warnings":
 		return ec.fieldContext_Program_warnings(ctx, field)
 	}
@@ -2505,6 +2579,20 @@ func (ec *executionContext) childFields_ProgramError(ctx context.Context, field 
 		return ec.fieldContext_ProgramError_msg(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgramError", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramPda(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ProgramPda_name(ctx, field)
+	case "docs":
+		return ec.fieldContext_ProgramPda_docs(ctx, field)
+	case "seeds":
+		return ec.fieldContext_ProgramPda_seeds(ctx, field)
+	case "program":
+		return ec.fieldContext_ProgramPda_program(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramPda", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2599,8 +2687,12 @@ func (ec *executionContext) childFields_Seed(ctx context.Context, field graphql.
 		return ec.fieldContext_Seed_value(ctx, field)
 	case "path":
 		return ec.fieldContext_Seed_path(ctx, field)
+	case "name":
+		return ec.fieldContext_Seed_name(ctx, field)
 	case "type":
 		return ec.fieldContext_Seed_type(ctx, field)
+	case "docs":
+		return ec.fieldContext_Seed_docs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Seed", field.Name)
 }
@@ -6212,6 +6304,38 @@ func (ec *executionContext) fieldContext_Program_constants(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Program_pdas(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_pdas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PDAs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.NamedPDA) graphql.Marshaler {
+			return ec.marshalNProgramPda2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐNamedPDAᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_pdas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPda(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_warnings(ctx context.Context, field graphql.CollectedField, obj *idl.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6311,6 +6435,116 @@ func (ec *executionContext) _ProgramError_msg(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ProgramError_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgramError", field, true, true, "String")
+}
+
+func (ec *executionContext) _ProgramPda_name(ctx context.Context, field graphql.CollectedField, obj *idl.NamedPDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPda_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPda_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramPda", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramPda_docs(ctx context.Context, field graphql.CollectedField, obj *idl.NamedPDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPda_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPda_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramPda", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramPda_seeds(ctx context.Context, field graphql.CollectedField, obj *idl.NamedPDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPda_seeds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seeds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idl.Seed) graphql.Marshaler {
+			return ec.marshalNSeed2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPda_seeds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramPda",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramPda_program(ctx context.Context, field graphql.CollectedField, obj *idl.NamedPDA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPda_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Program, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idl.Seed) graphql.Marshaler {
+			return ec.marshalOSeed2ᚖgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐSeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPda_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramPda",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seed(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
@@ -7458,6 +7692,29 @@ func (ec *executionContext) fieldContext_Seed_path(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
 }
 
+func (ec *executionContext) _Seed_name(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Seed().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
+}
+
 func (ec *executionContext) _Seed_type(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7479,6 +7736,29 @@ func (ec *executionContext) _Seed_type(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Seed_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Seed", field, true, true, "String")
+}
+
+func (ec *executionContext) _Seed_docs(ctx context.Context, field graphql.CollectedField, obj *idl.Seed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seed_docs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Docs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seed_docs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seed", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subscription_idlVersionPublished(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -10776,6 +11056,11 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pdas":
+			out.Values[i] = ec._Program_pdas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "warnings":
 			out.Values[i] = ec._Program_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10825,6 +11110,54 @@ func (ec *executionContext) _ProgramError(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProgramError_msg(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programPdaImplementors = []string{"ProgramPda"}
+
+func (ec *executionContext) _ProgramPda(ctx context.Context, sel ast.SelectionSet, obj *idl.NamedPDA) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programPdaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramPda")
+		case "name":
+			out.Values[i] = ec._ProgramPda_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "docs":
+			out.Values[i] = ec._ProgramPda_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seeds":
+			out.Values[i] = ec._ProgramPda_seeds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "program":
+			out.Values[i] = ec._ProgramPda_program(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11217,12 +11550,23 @@ func (ec *executionContext) _Seed(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Seed_path(ctx, field, obj)
 				})
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Seed_name(ctx, field, obj)
+				})
 		case "type":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Seed_type(ctx, field, obj)
 				})
+		case "docs":
+			out.Values[i] = ec._Seed_docs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12288,6 +12632,26 @@ func (ec *executionContext) marshalNProgramError2ᚕgithubᚗcomᚋorquestraᚋo
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramError2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐErrorCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProgramPda2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐNamedPDA(ctx context.Context, sel ast.SelectionSet, v idl.NamedPDA) graphql.Marshaler {
+	return ec._ProgramPda(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgramPda2ᚕgithubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐNamedPDAᚄ(ctx context.Context, sel ast.SelectionSet, v []idl.NamedPDA) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramPda2githubᚗcomᚋorquestraᚋorquestraᚋinternalᚋidlᚐNamedPDA(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -344,6 +344,11 @@ func (r *seedResolver) Path(ctx context.Context, obj *idl.Seed) (*string, error)
 	return nonEmpty(obj.Path), nil
 }
 
+// Name is the resolver for the name field.
+func (r *seedResolver) Name(ctx context.Context, obj *idl.Seed) (*string, error) {
+	return nonEmpty(obj.Name), nil
+}
+
 // Type is the resolver for the type field.
 func (r *seedResolver) Type(ctx context.Context, obj *idl.Seed) (*string, error) {
 	return nonEmpty(obj.Type), nil

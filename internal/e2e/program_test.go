@@ -29,6 +29,7 @@ const programQuery = `query Program($id: ID!) {
         errors { code name msg }
         events { name discriminator fields { name type } }
         constants { name type value }
+        pdas { name seeds { kind name type value } }
       }
     }
   }
@@ -53,6 +54,7 @@ type programView struct {
 				Errors    []struct{ Code int }
 				Events    []struct{ Name string }
 				Constants []struct{ Name string }
+				PDAs      []struct{ Name string } `json:"pdas"`
 			}
 		}
 	}
@@ -83,6 +85,7 @@ func TestProgramViewMatchesParserForCorpus(t *testing.T) {
 			assert.Len(t, p.Errors, len(want.Errors), "errors")
 			assert.Len(t, p.Events, len(want.Events), "events")
 			assert.Len(t, p.Constants, len(want.Constants), "constants")
+			assert.Len(t, p.PDAs, len(want.PDAs), "named PDAs")
 			assert.Len(t, got.Project.LatestVersion.Warnings, len(want.Warnings), "warnings")
 
 			for _, ix := range p.Instructions {
@@ -236,4 +239,42 @@ func TestGeneratedDocsFollowKnownAddresses(t *testing.T) {
 	after := docs()
 	assert.Contains(t, after, "Fee Vault", "generated docs list the known address added later")
 	assert.Contains(t, after, "SysvarRent111111111111111111111111111111111", "generated docs show the address")
+}
+
+func TestProgramListsNamedPDAs(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "owner")
+	data, err := corpus.EmbeddedFile("codama-world-cup.json")
+	require.NoError(t, err, "read the world cup IDL")
+	id := createProjectWithID(t, s, token, "world cup", declaredProgramID(t, data, "world cup"), data)
+
+	type seed struct{ Kind, Name, Type, Value string }
+	var out struct {
+		Project struct {
+			LatestVersion struct {
+				Program struct {
+					PDAs []struct {
+						Name  string
+						Seeds []seed
+					} `json:"pdas"`
+				}
+			}
+		}
+	}
+	s.Query(t, "", `query($id: ID!) { project(id: $id) { latestVersion { program {
+		pdas { name seeds { kind name type value } }
+	} } } }`, map[string]any{"id": id}).Decode(t, &out)
+
+	byName := map[string][]seed{}
+	for _, pda := range out.Project.LatestVersion.Program.PDAs {
+		byName[pda.Name] = pda.Seeds
+	}
+	require.Contains(t, byName, "bracket", "the bracket PDA is listed")
+	bracket := byName["bracket"]
+	require.Len(t, bracket, 2, "bracket seeds")
+	assert.Equal(t, "const", bracket[0].Kind, "first seed kind")
+	assert.Equal(t, "bracket", bracket[0].Value, "first seed value")
+	assert.Equal(t, "variable", bracket[1].Kind, "second seed kind")
+	assert.Equal(t, "owner", bracket[1].Name, "second seed name")
+	assert.Equal(t, "pubkey", bracket[1].Type, "second seed type")
 }

@@ -130,3 +130,35 @@ func (p *codamaParser) renderSeedType(v view, key string) string {
 
 	return rendered
 }
+
+// programPDAs reads the program's own pdas. Their variable seeds stay
+// variables, since no instruction gives them values.
+func (p *codamaParser) programPDAs(program view) []NamedPDA {
+	pdas := []NamedPDA{}
+	p.eachNode(program, "pdas", "pdaNode", false, func(v view) {
+		pda := NamedPDA{Name: v.str("name", true), Docs: v.docs("docs"), PDA: PDA{Seeds: []Seed{}}}
+		for i, item := range v.list("seeds", true) {
+			path := indexPath(v.at("seeds"), i)
+			if s, ok := p.c.objectAt(item, path, "a PDA seed node"); ok {
+				pda.Seeds = append(pda.Seeds, p.definitionSeed(s))
+			}
+		}
+
+		if programID := v.str("programId", false); programID != "" {
+			pda.Program = &Seed{Kind: "const", Value: programID, Type: "pubkey"}
+		}
+		pdas = append(pdas, pda)
+	})
+
+	return pdas
+}
+
+// definitionSeed reads a seed of a PDA definition: a variable seed keeps
+// its name, type and docs, and constant seeds read as in instructions.
+func (p *codamaParser) definitionSeed(s view) Seed {
+	if s.str("kind", true) != "variablePdaSeedNode" {
+		return p.seed(s, nil, view{})
+	}
+
+	return Seed{Kind: "variable", Name: s.str("name", true), Type: p.renderSeedType(s, "type"), Docs: s.docs("docs")}
+}

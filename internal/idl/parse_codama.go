@@ -34,6 +34,7 @@ func parseCodama(c *checker, root view) *Program {
 	prog.Accounts = p.accounts(program)
 	prog.Events = p.events(program)
 	prog.Errors = readErrors(program, "message")
+	prog.PDAs = p.programPDAs(program)
 
 	p.noteAdditionalPrograms(root)
 	checkTypeRefs(c, p.refs, prog.Types, true)

@@ -43,6 +43,9 @@ type Program struct {
 	Errors       []ErrorCode
 	Events       []Event
 	Constants    []Constant
+	// PDAs are the PDAs the program defines by name: Codama's program.pdas.
+	// Anchor IDLs have none, because their PDAs belong to instruction accounts.
+	PDAs []NamedPDA
 	// Warnings lists oddities that real IDLs contain and tools still read.
 	Warnings []Problem
 }
@@ -93,13 +96,24 @@ type PDA struct {
 	Program *Seed
 }
 
-// Seed is one PDA seed. Kind is "const", "arg" or "account"; Value holds a
-// constant seed's value, Path the argument or account path it reads.
+// NamedPDA is a PDA the program defines by name. Its variable seeds are
+// values a caller supplies.
+type NamedPDA struct {
+	Name string
+	Docs []string
+	PDA
+}
+
+// Seed is one PDA seed. Kind is "const", "arg", "account", or "variable" in
+// a NamedPDA. Value is a constant seed's value, Path the argument or account
+// path an arg or account seed reads, and Name a variable seed's name.
 type Seed struct {
 	Kind  string
 	Value string
 	Path  string
+	Name  string
 	Type  string
+	Docs  []string
 }
 
 // Account is an on-chain account type the program owns.
