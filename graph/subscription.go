@@ -10,7 +10,8 @@ import (
 // idlVersionPublished streams the project's new versions to a subscriber
 // who may see the project. Each version is checked again when it arrives,
 // so that a project made private since the subscription began stops
-// reaching others.
+// reaching others, and so are the connection's credentials: a revoked key
+// or an expired token ends the subscription and closes the connection.
 func (r *Resolver) idlVersionPublished(ctx context.Context, projectID string) (<-chan *models.IDLVersion, error) {
 	if _, err := r.visibleProject(ctx, projectID); err != nil {
 		return nil, err
@@ -23,6 +24,11 @@ func (r *Resolver) idlVersionPublished(ctx context.Context, projectID string) (<
 		defer close(out)
 
 		for e := range events {
+			ctx, ok := rechecked(ctx)
+			if !ok {
+				return
+			}
+
 			version, ok := r.deliverable(ctx, e.ProjectID, e.VersionID)
 			if !ok {
 				continue
@@ -54,4 +60,20 @@ func (r *Resolver) deliverable(ctx context.Context, projectID, versionID string)
 	}
 
 	return version, true
+}
+
+// rechecked identifies the caller of a WebSocket connection again and
+// returns a context with the fresh identity, or false when the
+// credentials no longer hold.
+func rechecked(ctx context.Context) (context.Context, bool) {
+	recheck := auth.RecheckFromContext(ctx)
+	if recheck == nil {
+		return ctx, true
+	}
+
+	id, err := recheck(ctx)
+	if err != nil {
+		return ctx, false
+	}
+	return auth.NewContext(ctx, id), true
 }

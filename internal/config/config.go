@@ -83,6 +83,8 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.DurationVar(&cfg.Limits.Timeout, "request-timeout", d.Timeout, "time after which a request and its database work are cancelled (ORQUESTRA_REQUEST_TIMEOUT)")
 	fs.IntVar(&cfg.Limits.UploadsPerMinute, "uploads-per-minute", d.UploadsPerMinute, "uploads each user or API key may make a minute; 0 turns the limit off (ORQUESTRA_UPLOADS_PER_MINUTE)")
 	fs.IntVar(&cfg.Limits.UploadBurst, "upload-burst", d.UploadBurst, "uploads each user or API key may make at once before the rate applies (ORQUESTRA_UPLOAD_BURST)")
+	fs.IntVar(&cfg.Limits.WebSockets, "max-websockets", d.WebSockets, "most open WebSocket connections the server accepts (ORQUESTRA_MAX_WEBSOCKETS)")
+	fs.IntVar(&cfg.Limits.Subscriptions, "max-subscriptions", d.Subscriptions, "most open subscriptions on one WebSocket connection (ORQUESTRA_MAX_SUBSCRIPTIONS)")
 	fs.IntVar(&cfg.Limits.PersistedQueries, "persisted-queries", d.PersistedQueries, "most queries kept for automatic persisted queries (ORQUESTRA_PERSISTED_QUERIES)")
 	fs.BoolVar(&cfg.Batching, "batching", true, "batch nested lookups with dataloaders; false runs one statement per lookup, for benchmarks (ORQUESTRA_BATCHING)")
 	fs.IntVar(&cfg.GCPercent, "gc-percent", DefaultGCPercent, "heap growth, in percent, that starts a garbage collection, as GOGC; 0 keeps the runtime's setting, and a set GOGC wins (ORQUESTRA_GC_PERCENT)")
@@ -208,6 +210,8 @@ func (c *Config) checkPositive() error {
 		{"max-tokens", c.Limits.Tokens > 0, c.Limits.Tokens},
 		{"max-batch", c.Limits.Batch > 0, c.Limits.Batch},
 		{"persisted-queries", c.Limits.PersistedQueries > 0, c.Limits.PersistedQueries},
+		{"max-websockets", c.Limits.WebSockets > 0, c.Limits.WebSockets},
+		{"max-subscriptions", c.Limits.Subscriptions > 0, c.Limits.Subscriptions},
 		{"request-timeout", c.Limits.Timeout > 0, c.Limits.Timeout},
 		{"token-ttl", c.TokenTTL > 0, c.TokenTTL},
 		{"shutdown-grace", c.ShutdownGrace > 0, c.ShutdownGrace},

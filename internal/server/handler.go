@@ -78,6 +78,10 @@ type Limits struct {
 	UploadBurst      int
 	// PersistedQueries caps the automatic persisted query cache, in queries.
 	PersistedQueries int
+	// WebSockets caps the server's open WebSocket connections, and
+	// Subscriptions the open subscriptions of one connection.
+	WebSockets    int
+	Subscriptions int
 }
 
 // DefaultMaxBodyBytes fits a 10 MiB IDL and 5 MiB of Markdown, escaped as
@@ -95,6 +99,8 @@ var DefaultLimits = Limits{
 	UploadsPerMinute: 30,
 	UploadBurst:      10,
 	PersistedQueries: 1000,
+	WebSockets:       1000,
+	Subscriptions:    20,
 }
 
 // New returns the server's HTTP handler.
@@ -155,6 +161,12 @@ func withDefaults(l Limits) Limits {
 	if l.PersistedQueries <= 0 {
 		l.PersistedQueries = d.PersistedQueries
 	}
+	if l.WebSockets <= 0 {
+		l.WebSockets = d.WebSockets
+	}
+	if l.Subscriptions <= 0 {
+		l.Subscriptions = d.Subscriptions
+	}
 
 	return l
 }
@@ -189,6 +201,7 @@ func newGraphQL(opts Options) *handler.Server {
 	srv.SetErrorPresenter(graph.ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(graph.Recover(opts.Log))
 	srv.AroundOperations(recordOperation)
+	srv.AroundOperations(aroundWebSocketOperations)
 
 	return srv
 }

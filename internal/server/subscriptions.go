@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"time"
 
@@ -25,30 +26,49 @@ func websocketTransport(opts Options) transport.Websocket {
 		},
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
-		InitFunc:              initConnection(opts),
+		InitFunc:              initConnection(opts, &openSessions{max: int64(opts.Limits.WebSockets)}),
 	}
 }
 
-func initConnection(opts Options) transport.WebsocketInitFunc {
+// initConnection accepts a connection_init: it identifies the caller from
+// the payload and opens a session, within the server's connection limit.
+func initConnection(opts Options, open *openSessions) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		id, err := auth.IdentifyPayload(ctx, opts.Tokens, opts.Store, opts.Log, payload)
 		if err != nil {
 			opts.Log.WarnContext(ctx, "rejected WebSocket credentials", "err", err)
-			// graphql-transport-ws closes a connection whose init is not
-			// accepted with 4403 Forbidden.
-			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
-			return transport.AppendCloseReason(ctx, "Forbidden"), nil, err
+			return reject(ctx, 4403, "Forbidden"), nil, err
 		}
 
-		// The connection's loaders read for this caller and cache nothing,
-		// since they serve every event of a long-lived connection.
-		loaderOpts := opts.Loaders
-		loaderOpts.Uncached = true
+		if open.count.Add(1) > open.max {
+			open.count.Add(-1)
+			opts.Log.WarnContext(ctx, "rejected a WebSocket over the connection limit", "limit", open.max)
+			err := fmt.Errorf("the server already has %d WebSocket connections, its limit: try again later", open.max)
+			return reject(ctx, 4429, "Too many connections"), nil, err
+		}
+
+		connCtx, cancel := context.WithCancel(ctx)
+		s := &session{opts: opts, payload: payload, close: cancel}
+		go func() {
+			<-connCtx.Done()
+			open.count.Add(-1)
+		}()
+
+		ctx = context.WithValue(connCtx, sessionKey{}, s)
+		ctx = auth.NewRecheckContext(ctx, s.recheck)
 		ctx = auth.NewContext(ctx, id)
-		ctx = loader.NewContext(ctx, loader.New(opts.Store, id.Viewer(), loaderOpts))
+		ctx = loader.NewContext(ctx, loader.New(opts.Store, id.Viewer(), sessionLoaderOptions(opts)))
 
 		return ctx, nil, nil
 	}
+}
+
+// reject marks a connection_init's context with the close code and reason
+// that gqlgen closes the connection with. graphql-transport-ws uses 4403
+// for rejected credentials.
+func reject(ctx context.Context, code int, reason string) context.Context {
+	ctx = transport.WithWebsocketCloseCode(ctx, code)
+	return transport.AppendCloseReason(ctx, reason)
 }
 
 // originHosts turns origins such as https://app.example.com into the host
