@@ -7,6 +7,7 @@ import (
 	"github.com/orquestra/orquestra/graph/model"
 	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/input"
 	"github.com/orquestra/orquestra/internal/loader"
 	"github.com/orquestra/orquestra/internal/storage"
 	"github.com/orquestra/orquestra/models"
@@ -64,10 +65,20 @@ func projectFilter(ctx context.Context, f *model.ProjectFilter) (storage.Project
 		return filter, nil
 	}
 
-	filter.Search = deref(f.Search)
+	var err error
+	if filter.Search, err = input.Search("filter.search", deref(f.Search)); err != nil {
+		return filter, err
+	}
 	filter.OwnerID = deref(f.OwnerID)
 	filter.OwnerUsername = deref(f.OwnerUsername)
-	filter.ProgramID = deref(f.ProgramID)
+	if filter.OwnerID != "" && filter.OwnerUsername != "" {
+		return filter, apperr.Field("filter.ownerUsername", "both ownerId and ownerUsername were given: give one of them")
+	}
+	if f.ProgramID != nil {
+		if filter.ProgramID, err = input.Address("filter.programId", *f.ProgramID); err != nil {
+			return filter, err
+		}
+	}
 
 	if f.Mine != nil && *f.Mine {
 		user, err := auth.RequireUser(ctx)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/testserver"
 )
@@ -51,4 +52,26 @@ func TestProjectSearchRules(t *testing.T) {
 	}
 	s.Query(t, "", `{ projects(filter: {ownerId: "not-a-uuid"}) { totalCount } }`, nil).Decode(t, &byBadOwner)
 	assert.Zero(t, byBadOwner.Projects.TotalCount, "a malformed owner id matches nothing")
+}
+
+func TestProjectFilterRejections(t *testing.T) {
+	s := testserver.Start(t)
+
+	cases := []struct {
+		name, filter, field, message string
+	}{
+		{"search over 200 characters", `{search: "` + strings.Repeat("a", 50001) + `"}`, "filter.search", "at most 200"},
+		{"owner id and username", `{ownerId: "0193b7a0-0000-7000-8000-000000000000", ownerUsername: "alice"}`, "filter.ownerUsername", "give one of them"},
+		{"program id not base58", `{programId: "!!!"}`, "filter.programId", "not base58"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := s.Query(t, "", `{ projects(filter: `+c.filter+`) { totalCount } }`, nil)
+
+			require.NotEmpty(t, res.Errors, "rejected: %.300s", res.Body)
+			assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code")
+			assert.Equal(t, c.field, res.Errors[0].Extensions["field"], "field")
+			assert.Contains(t, res.Errors[0].Message, c.message, "message")
+		})
+	}
 }

@@ -74,6 +74,21 @@ func Description(field, description string) (string, error) {
 	return description, nil
 }
 
+// MaxSearchLength caps a project search, in characters. SQLite rejects LIKE
+// patterns of more than 50,000 bytes by default, so a long search must be
+// refused as bad input before it reaches the database.
+const MaxSearchLength = 200
+
+// Search trims a project search and checks its length.
+func Search(field, search string) (string, error) {
+	search = strings.TrimSpace(search)
+	if n := utf8.RuneCountInString(search); n > MaxSearchLength {
+		return "", apperr.Field(field, "the search is %d characters long: shorten it to at most %d", n, MaxSearchLength)
+	}
+
+	return search, nil
+}
+
 // Address checks that a Solana address or program id is base58 that decodes
 // to exactly 32 bytes, and returns it trimmed.
 func Address(field, address string) (string, error) {

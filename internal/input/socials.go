@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -121,6 +122,11 @@ func HTTPSURL(field, value string) (*url.URL, error) {
 	for _, r := range u.Hostname() {
 		if r > unicode.MaxASCII {
 			return nil, apperr.Field(field, "the host of %q is not ASCII: write an internationalised domain in its xn-- (punycode) form", value)
+		}
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return nil, apperr.Field(field, "the port of %q is %s: give a port from 1 to 65535, or none", value, port)
 		}
 	}
 
