@@ -205,3 +205,19 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
 }`
+
+func TestMalformedBatches(t *testing.T) {
+	s := testserver.Start(t)
+
+	res := postRaw(t, s, "application/json", "", []byte(`[]`))
+	assert.Equal(t, http.StatusBadRequest, res.Status, "status of an empty batch")
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of an empty batch")
+
+	res = postRaw(t, s, "application/json", "", []byte(`[1, "x"]`))
+	assert.NotContains(t, string(res.Body), "gqlhttp", "no Go type names: %s", res.Body)
+	assert.Contains(t, string(res.Body), "not an object", "each item is named as not an object: %s", res.Body)
+
+	res = postRaw(t, s, "application/json", "", []byte(`7`))
+	assert.NotContains(t, string(res.Body), "gqlhttp", "no Go type names: %s", res.Body)
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of a bare number")
+}

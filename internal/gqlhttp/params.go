@@ -26,7 +26,7 @@ func decodeParams(body []byte) (*graphql.RawParams, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("the request body is not a JSON object: %v", err)
+		return nil, notAnObject(err)
 	}
 	if dec.More() {
 		return nil, errors.New("the request body has data after its JSON object: send one object")
@@ -139,4 +139,20 @@ func getParams(r *http.Request) (*graphql.RawParams, error) {
 func quote(s string) json.RawMessage {
 	b, _ := json.Marshal(s)
 	return b
+}
+
+// notAnObject describes why a request is not a JSON object, without the Go
+// type names that encoding/json puts in its errors.
+func notAnObject(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Errorf("the request is a JSON %s, not an object: send {\"query\": \"...\"}", typeErr.Value)
+	}
+
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return fmt.Errorf("the request is not valid JSON near byte %d: %v", syntaxErr.Offset, syntaxErr)
+	}
+
+	return fmt.Errorf("the request is not a JSON object: %v", err)
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/orquestra/orquestra/internal/request"
 )
 
 // Media types of GraphQL responses.
@@ -206,6 +208,10 @@ func (t Transport) batch(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		writeRequestError(w, media, http.StatusBadRequest, CodeBadRequest, "the request body is not valid JSON: "+err.Error())
 		return
 	}
+	if len(items) == 0 {
+		writeRequestError(w, media, http.StatusBadRequest, CodeBadRequest, "the batch is empty: send at least one operation")
+		return
+	}
 	if len(items) > t.MaxBatch {
 		writeRequestError(w, media, http.StatusBadRequest, CodeBatchTooLarge,
 			fmt.Sprintf("the batch has %d operations, over the limit of %d: split it", len(items), t.MaxBatch))
@@ -219,6 +225,9 @@ func (t Transport) batch(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 
+	// A batch returns 200 and each operation reports its own errors: a 429
+	// for one rate-limited operation would make a client retry the others.
+	request.FromContext(r.Context()).SetStatus(http.StatusOK)
 	for i, op := range ops {
 		if op != nil {
 			_, response := dispatch(r.Context(), r, exec, op)
