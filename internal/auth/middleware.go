@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -49,6 +50,12 @@ type Store interface {
 func Middleware(tokens *Tokens, store Store, log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n := len(r.Header.Values("Authorization")); n > 1 {
+				log.WarnContext(r.Context(), "rejected credentials", "authorization_headers", n)
+				writeUnauthenticated(w, fmt.Sprintf("the request sends %d Authorization headers: send one", n))
+				return
+			}
+
 			bearer := r.Header.Get("Authorization")
 			keys, sentKey := r.Header[http.CanonicalHeaderKey(APIKeyHeader)]
 			if bearer == "" && !sentKey {
@@ -102,7 +109,12 @@ func authenticate(ctx context.Context, tokens *Tokens, users Store, header strin
 		return nil, apperr.New(apperr.Unauthenticated, "the Authorization header must be \"Bearer <token>\"")
 	}
 
-	userID, err := tokens.Verify(strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	if strings.HasPrefix(token, APIKeyPrefix) {
+		return nil, apperr.New(apperr.Unauthenticated, "the bearer token is an API key: send API keys in the %s header", APIKeyHeader)
+	}
+
+	userID, err := tokens.Verify(token)
 	if err != nil {
 		return nil, apperr.New(apperr.Unauthenticated, "invalid bearer token: %v: sign in again", err)
 	}

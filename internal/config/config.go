@@ -81,7 +81,7 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.IntVar(&cfg.Limits.Tokens, "max-tokens", d.Tokens, "most lexical tokens in a GraphQL document (ORQUESTRA_MAX_TOKENS)")
 	fs.IntVar(&cfg.Limits.Batch, "max-batch", d.Batch, "most operations in one batched request; 1 turns batching off (ORQUESTRA_MAX_BATCH)")
 	fs.DurationVar(&cfg.Limits.Timeout, "request-timeout", d.Timeout, "time after which a request and its database work are cancelled (ORQUESTRA_REQUEST_TIMEOUT)")
-	fs.IntVar(&cfg.Limits.UploadsPerMinute, "uploads-per-minute", d.UploadsPerMinute, "uploads each user or API key may make a minute; 0 turns the limit off (ORQUESTRA_UPLOADS_PER_MINUTE)")
+	fs.IntVar(&cfg.Limits.UploadsPerMinute, "uploads-per-minute", d.UploadsPerMinute, "uploads each user, or the API keys of one project together, may make a minute; 0 turns the limit off (ORQUESTRA_UPLOADS_PER_MINUTE)")
 	fs.IntVar(&cfg.Limits.UploadBurst, "upload-burst", d.UploadBurst, "uploads each user or API key may make at once before the rate applies (ORQUESTRA_UPLOAD_BURST)")
 	fs.IntVar(&cfg.Limits.WebSockets, "max-websockets", d.WebSockets, "most open WebSocket connections the server accepts (ORQUESTRA_MAX_WEBSOCKETS)")
 	fs.IntVar(&cfg.Limits.Subscriptions, "max-subscriptions", d.Subscriptions, "most open subscriptions on one WebSocket connection (ORQUESTRA_MAX_SUBSCRIPTIONS)")

@@ -243,6 +243,8 @@ func TestAPIKeyRejections(t *testing.T) {
 		{"empty key", http.Header{"X-Api-Key": {""}}, "empty"},
 		{"two keys", http.Header{"X-Api-Key": {key, key}}, "2 X-API-Key headers"},
 		{"unknown key", http.Header{"X-Api-Key": {key + "x"}}, "invalid API key"},
+		{"two Authorization headers", http.Header{"Authorization": {"Bearer " + token, "Bearer " + token}}, "2 Authorization headers"},
+		{"key as a bearer token", http.Header{"Authorization": {"Bearer " + key}}, "send API keys in the X-API-Key header"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
