@@ -41,7 +41,7 @@ func (r *Resolver) uploadIdl(ctx context.Context, in model.UploadIdlInput) (*mod
 	if err != nil {
 		return nil, err
 	}
-	if err := upload.CheckAddress(doc, "input.programId", project.ProgramID); err != nil {
+	if err := upload.CheckAddress(doc, "input.programId", project.ProgramID, true); err != nil {
 		return nil, err
 	}
 
@@ -66,7 +66,7 @@ func (r *Resolver) publishIdlVersion(ctx context.Context, in model.PublishIdlVer
 	if err != nil {
 		return nil, err
 	}
-	if err := upload.CheckAddress(doc, docsField(in.Idl), project.ProgramID); err != nil {
+	if err := upload.CheckAddress(doc, docsField(in.Idl), project.ProgramID, false); err != nil {
 		return nil, err
 	}
 

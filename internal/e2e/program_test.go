@@ -181,6 +181,8 @@ func TestIDLAddressMustMatchProgramID(t *testing.T) {
 	id := createProjectWithID(t, s, token, "basic", programID("basic"), smallIDL(t))
 	res = s.Query(t, token, publishMutation, map[string]any{"input": map[string]any{"projectId": id, "idlJson": string(data)}})
 	require.Equal(t, "BAD_USER_INPUT", res.Code(0), "publishing another program's IDL: %s", res.Body)
+	assert.Contains(t, res.Errors[0].Message, "upload this IDL as a new project", "the fix fits a project whose program id cannot change")
+	assert.NotContains(t, res.Errors[0].Message, "as the program id", "no advice to change the program id")
 	assert.Equal(t, 1, rowCounts(t, s)["idl_versions"], "nothing stored")
 }
 

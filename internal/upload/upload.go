@@ -187,14 +187,18 @@ func invalidIDL(field string, err *idl.InvalidError) error {
 }
 
 // CheckAddress rejects an IDL that declares a program address other than
-// the project's program id.
-func CheckAddress(doc *Document, field, programID string) error {
+// the project's program id. Only a new project can still take the declared
+// address as its program id, so only its message suggests that.
+func CheckAddress(doc *Document, field, programID string, newProject bool) error {
 	declared := doc.Program.Address
 	if declared == "" || declared == programID {
 		return nil
 	}
 
-	return apperr.Field(field, "the IDL declares program address %s but the program id is %s: upload the IDL of program %s, or use %s as the program id", declared, programID, programID, declared)
+	if newProject {
+		return apperr.Field(field, "the IDL declares program address %s but the program id is %s: upload the IDL of program %s, or use %s as the program id", declared, programID, programID, declared)
+	}
+	return apperr.Field(field, "the IDL declares program address %s but this project's program id is %s: publish the IDL of program %s here, or upload this IDL as a new project", declared, programID, programID)
 }
 
 // CreateProject stores a new project with doc as its version 1.
