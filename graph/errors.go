@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -79,10 +78,13 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 		return presentKnown(ctx, gqlErr, e)
 	}
 
+	addFix(gqlErr)
 	if code, ok := gqlErr.Extensions["code"].(string); ok {
 		gqlErr.Extensions["code"] = renameCode(code)
-		if strings.Contains(gqlErr.Message, "exceeded token limit") {
+		if m := tokenLimitMessage.FindStringSubmatch(gqlErr.Message); m != nil {
+			limit, _ := strconv.Atoi(m[1])
 			gqlErr.Extensions["code"] = codeTooManyTokens
+			gqlErr.Extensions["limit"] = limit
 			gqlErr.Message += ": send a shorter document"
 		}
 		if m := complexityMessage.FindStringSubmatch(gqlErr.Message); m != nil {
@@ -148,5 +150,34 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "request_id", request.ID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fmt.Errorf("resolver panic: %v", p)
+	}
+}
+
+var (
+	tokenLimitMessage = regexp.MustCompile(`^exceeded token limit of (\d+)$`)
+	operationNotFound = regexp.MustCompile(`^operation \S+ not found$`)
+)
+
+// gqlgenFixes completes gqlgen's messages about persisted queries with the
+// fix. PersistedQueryNotFound stays as it is, because clients of the
+// automatic persisted queries protocol match that exact message to send
+// the query text.
+var gqlgenFixes = map[string]string{
+	"provided APQ hash does not match query": "send the SHA-256 of the query text, in lower-case hex, as extensions.persistedQuery.sha256Hash",
+	"unsupported APQ version":                "set extensions.persistedQuery.version to 1",
+	"invalid APQ extension data":             `send extensions.persistedQuery as {"version": 1, "sha256Hash": "<hex>"}`,
+}
+
+// addFix adds the fix to gqlgen's messages that name a problem only.
+func addFix(e *gqlerror.Error) {
+	switch {
+	case e.Message == "operation  not found":
+		e.Message = "the document has several operations: name the one to run in operationName"
+	case operationNotFound.MatchString(e.Message):
+		e.Message += ": name an operation the document defines"
+	default:
+		if fix, ok := gqlgenFixes[e.Message]; ok {
+			e.Message += ": " + fix
+		}
 	}
 }

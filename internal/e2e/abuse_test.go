@@ -221,3 +221,24 @@ func TestMalformedBatches(t *testing.T) {
 	assert.NotContains(t, string(res.Body), "gqlhttp", "no Go type names: %s", res.Body)
 	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of a bare number")
 }
+
+func TestGqlgenMessagesCarryTheFix(t *testing.T) {
+	s := testserver.Start(t)
+
+	res := postRaw(t, s, "application/json", "", mustJSON(t, map[string]any{"query": "query A { stats { users } } query B { stats { users } }"}))
+	require.NotEmpty(t, res.Errors, "two operations without operationName: %s", res.Body)
+	assert.Contains(t, res.Errors[0].Message, "name the one to run in operationName", "the fix for a missing operationName")
+
+	res = postRaw(t, s, "application/json", "", mustJSON(t, map[string]any{"query": "query A { stats { users } }", "operationName": "C"}))
+	require.NotEmpty(t, res.Errors, "an unknown operationName: %s", res.Body)
+	assert.Contains(t, res.Errors[0].Message, "name an operation the document defines", "the fix for an unknown operationName")
+
+	mismatch := map[string]any{"query": "{ stats { users } }", "extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}}}
+	res = postRaw(t, s, "application/json", "", mustJSON(t, mismatch))
+	require.NotEmpty(t, res.Errors, "a wrong persisted query hash: %s", res.Body)
+	assert.Contains(t, res.Errors[0].Message, "sha256Hash", "the fix for a wrong hash")
+
+	res = postRaw(t, s, "application/json", "", mustJSON(t, map[string]any{"query": rootFields(5000)}))
+	require.Equal(t, "TOO_MANY_TOKENS", res.Code(0), "a long document: %.300s", res.Body)
+	assert.EqualValues(t, server.DefaultLimits.Tokens, res.Errors[0].Extensions["limit"], "extensions.limit names the limit")
+}
