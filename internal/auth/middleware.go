@@ -52,7 +52,7 @@ func Middleware(tokens *Tokens, store Store, log *slog.Logger) func(http.Handler
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if n := len(r.Header.Values("Authorization")); n > 1 {
 				log.WarnContext(r.Context(), "rejected credentials", "authorization_headers", n)
-				writeUnauthenticated(w, fmt.Sprintf("the request sends %d Authorization headers: send one", n))
+				writeUnauthenticated(w, r, fmt.Sprintf("the request sends %d Authorization headers: send one", n))
 				return
 			}
 
@@ -66,7 +66,7 @@ func Middleware(tokens *Tokens, store Store, log *slog.Logger) func(http.Handler
 			id, err := identify(r.Context(), tokens, store, log, bearer, keys, sentKey)
 			if e, ok := apperr.As(err); ok {
 				log.WarnContext(r.Context(), "rejected credentials", "err", err)
-				writeUnauthenticated(w, e.Message)
+				writeUnauthenticated(w, r, e.Message)
 				return
 			}
 			if err != nil {
@@ -168,13 +168,19 @@ func recordKeyUse(ctx context.Context, store Store, log *slog.Logger, keyID stri
 	}
 }
 
-func writeUnauthenticated(w http.ResponseWriter, message string) {
+func writeUnauthenticated(w http.ResponseWriter, r *http.Request, message string) {
 	body := map[string]any{"errors": []map[string]any{{
 		"message":    message,
 		"extensions": map[string]any{"code": string(apperr.Unauthenticated)},
 	}}}
 
-	w.Header().Set("Content-Type", "application/json")
+	// A GraphQL-over-HTTP client that accepts the GraphQL response type
+	// gets it, as for every other error.
+	media := "application/json"
+	if strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json") {
+		media = "application/graphql-response+json"
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="orquestra"`)
 	w.WriteHeader(http.StatusUnauthorized)
 	_ = json.NewEncoder(w).Encode(body)

@@ -243,3 +243,18 @@ func TestMultipartMalformedRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestUnauthenticatedFollowsAccept(t *testing.T) {
+	s := testserver.Start(t)
+
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/query", strings.NewReader(`{"query": "{ me { id } }"}`))
+	require.NoError(t, err, "build request")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", graphQLResponse)
+	req.Header.Set("Authorization", "Bearer not-a-token")
+	res := s.Do(t, req, "")
+
+	assert.Equal(t, http.StatusUnauthorized, res.Status, "status")
+	assert.Equal(t, "UNAUTHENTICATED", res.Code(0), "code")
+	assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), graphQLResponse), "content type: %s", res.Header.Get("Content-Type"))
+}

@@ -40,6 +40,10 @@ func TestOddInputIsTheClientsFault(t *testing.T) {
 	}
 
 	assert.Zero(t, rowCounts(t, s)["api_keys"], "no key was created")
+
+	res := s.Query(t, token, `{ projects(filter: {search: "a\u0000b"}) { totalCount } }`, nil)
+	require.NotEmpty(t, res.Errors, "a NUL in a nested literal is rejected: %s", res.Body)
+	assert.Equal(t, "projects.filter.search", res.Errors[0].Extensions["field"], "the field names the argument's path")
 }
 
 func TestEmptyMarkdownUploadGetsGeneratedDocs(t *testing.T) {

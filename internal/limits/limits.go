@@ -221,21 +221,26 @@ func nulInValues(value any, path string) (string, bool) {
 	return "", false
 }
 
-// nulInDocument finds a string literal with a NUL character in a document.
+// nulInDocument finds a string literal with a NUL character in a document
+// and returns its path, such as uploadIdl.input.name.
 func nulInDocument(doc *ast.QueryDocument) (string, bool) {
 	found := ""
-	var visit func(value *ast.Value)
-	visit = func(value *ast.Value) {
+	var visit func(value *ast.Value, path string)
+	visit = func(value *ast.Value, path string) {
 		if value == nil || found != "" {
 			return
 		}
 		if value.Kind == ast.StringValue || value.Kind == ast.BlockValue {
 			if strings.ContainsRune(value.Raw, 0) {
-				found = "a string argument"
+				found = path
 			}
 		}
-		for _, child := range value.Children {
-			visit(child.Value)
+		for i, child := range value.Children {
+			if value.Kind == ast.ListValue {
+				visit(child.Value, fmt.Sprintf("%s[%d]", path, i))
+			} else {
+				visit(child.Value, path+"."+child.Name)
+			}
 		}
 	}
 
@@ -245,7 +250,7 @@ func nulInDocument(doc *ast.QueryDocument) (string, bool) {
 			switch s := sel.(type) {
 			case *ast.Field:
 				for _, arg := range s.Arguments {
-					visit(arg.Value)
+					visit(arg.Value, s.Name+"."+arg.Name)
 				}
 				walkSet(s.SelectionSet)
 			case *ast.InlineFragment:
