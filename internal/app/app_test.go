@@ -187,3 +187,15 @@ func TestGCPercentYieldsToGOGC(t *testing.T) {
 	require.Error(t, err, "a negative -gc-percent is rejected")
 	assert.Contains(t, err.Error(), "gc-percent is -1", "the error names the flag and value")
 }
+
+func TestMissingDatabaseFolderNamed(t *testing.T) {
+	if testdb.Postgres() {
+		t.Skip("a SQLite path: not applicable on PostgreSQL")
+	}
+	path := t.TempDir() + "/no/such/folder/x.db"
+
+	err := app.Run(context.Background(), []string{"migrate", "-db", path}, noEnv, io.Discard, io.Discard)
+	require.Error(t, err, "a database in a missing folder is rejected")
+	assert.Contains(t, err.Error(), path, "the error names the path")
+	assert.Contains(t, err.Error(), "folder exists", "the error says what to check")
+}

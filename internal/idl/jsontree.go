@@ -179,10 +179,10 @@ func isDuplicateKey(obj object, seen map[string]bool, key string) bool {
 
 func (td *treeDecoder) syntaxError(err error) *InvalidError {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return invalid("$", "the document ends early at byte %d: send the complete JSON", td.dec.InputOffset())
+		return invalid("$", "the document ends early at byte %d, before its JSON is complete", td.dec.InputOffset())
 	}
 
-	return invalid("$", "the document is not valid JSON (%v): fix the syntax near byte %d", err, td.dec.InputOffset())
+	return invalid("$", "the document is not valid JSON near byte %d: %v", td.dec.InputOffset(), err)
 }
 
 func pathOrRoot(path string) string {

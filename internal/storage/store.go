@@ -77,7 +77,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*Store, err
 
 	if err := s.checkPragmas(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, fmt.Errorf("open database %s: %w: check that its folder exists and is writable", path, err)
 	}
 
 	return s, nil
