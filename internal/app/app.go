@@ -236,6 +236,7 @@ func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		SignIn:      signin.New(cfg.SignIn, store, issuer, log),
 		Pprof:       cfg.Pprof,
 		Events:      broker,
+		Stopping:    ctx,
 	})
 
 	return listenAndServe(ctx, cfg, handler, log)

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -124,4 +127,37 @@ func slowUpload(url, bearer, name string, idl []byte, sent chan<- struct{}, rele
 	}
 
 	return "ok"
+}
+
+// A graceful HTTP shutdown does not wait for WebSockets, so the server
+// closes them itself: the client gets a close frame, not a dropped socket.
+func TestSIGTERMClosesWebSockets(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ws.db")
+	p := start(t, db)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(p.url, "http") + "/query"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err, "dial %s", url)
+	defer conn.CloseNow()
+	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}), "send connection_init")
+	var ack map[string]any
+	require.NoError(t, wsjson.Read(ctx, conn, &ack), "read connection_ack")
+	require.Equal(t, "connection_ack", ack["type"], "acknowledged")
+
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM), "send SIGTERM")
+	for {
+		var m map[string]any
+		if err = wsjson.Read(ctx, conn, &m); err != nil {
+			break
+		}
+	}
+	assert.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err), "the connection ends with a close frame: %v", err)
+
+	select {
+	case <-p.exited:
+	case <-ctx.Done():
+		t.Fatal("the server did not stop after SIGTERM")
+	}
 }

@@ -56,6 +56,11 @@ type Options struct {
 	// Pprof serves the runtime profiles of net/http/pprof under
 	// /debug/pprof/, for profiling under load. Off in production.
 	Pprof bool
+	// Stopping ends when the server starts to shut down. WebSocket
+	// connections, which a graceful HTTP shutdown does not wait for, are
+	// then closed with a close frame, so clients reconnect elsewhere. Nil
+	// never ends.
+	Stopping context.Context
 }
 
 // Limits bound what one request may cost. Zero values take the defaults.

@@ -50,7 +50,11 @@ func initConnection(opts Options, open *openSessions) transport.WebsocketInitFun
 		connCtx, cancel := context.WithCancel(ctx)
 		s := &session{opts: opts, payload: payload, close: cancel}
 		go func() {
-			<-connCtx.Done()
+			select {
+			case <-connCtx.Done():
+			case <-stopping(opts).Done():
+				cancel()
+			}
 			open.count.Add(-1)
 		}()
 
@@ -96,4 +100,12 @@ func notifySubscribers(opts Options) {
 			opts.Log.ErrorContext(ctx, "notify subscribers", "project_id", v.ProjectID, "err", err)
 		}
 	})
+}
+
+// stopping returns the context that ends when the server shuts down.
+func stopping(opts Options) context.Context {
+	if opts.Stopping == nil {
+		return context.Background()
+	}
+	return opts.Stopping
 }
