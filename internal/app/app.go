@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -83,8 +84,16 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-// openStore opens and migrates the database.
+// openStore opens and migrates the database. A SQLite file that did not
+// exist is created, and the log says so, because a mistyped -db would
+// otherwise look like a database that lost its data.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*storage.Store, error) {
+	created := false
+	if !storage.IsPostgres(cfg.DB) {
+		_, statErr := os.Stat(cfg.DB)
+		created = errors.Is(statErr, fs.ErrNotExist)
+	}
+
 	store, err := storage.Open(ctx, cfg.DB, log)
 	if err != nil {
 		return nil, err
@@ -94,6 +103,9 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	if err != nil {
 		store.Close()
 		return nil, err
+	}
+	if created {
+		log.Info("created a new, empty database: if you meant an existing one, check -db", "db", cfg.DB)
 	}
 	if len(applied) > 0 {
 		log.Info("applied migrations", "db", cfg.DB, "versions", applied)

@@ -199,3 +199,18 @@ func TestMissingDatabaseFolderNamed(t *testing.T) {
 	assert.Contains(t, err.Error(), path, "the error names the path")
 	assert.Contains(t, err.Error(), "folder exists", "the error says what to check")
 }
+
+func TestNewDatabaseIsLogged(t *testing.T) {
+	if testdb.Postgres() {
+		t.Skip("a SQLite path: not applicable on PostgreSQL")
+	}
+	path := t.TempDir() + "/typo.db"
+
+	var logs bytes.Buffer
+	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", path, "alice"}, noEnv, io.Discard, &logs), "token")
+	assert.Contains(t, logs.String(), "created a new, empty database", "the first run says it created the file")
+
+	logs.Reset()
+	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", path, "alice"}, noEnv, io.Discard, &logs), "token again")
+	assert.NotContains(t, logs.String(), "created a new", "a second run opens the existing file")
+}
