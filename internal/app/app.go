@@ -33,11 +33,9 @@ import (
 	"github.com/orquestra/orquestra/internal/upload"
 )
 
-// Cache sizes, in entries. A parsed program takes several times its IDL's
-// size in memory, so with IDLs of up to 10 MiB the program cache is kept small.
-//
-// NOTE: the sizes count entries, not bytes; a server that hosts many
-// megabyte IDLs may want a byte budget instead.
+// Cache sizes, in entries. Each cache also has a byte budget
+// (idl.CacheBytes and docgen.CacheBytes), so that a few 10 MiB IDLs cannot
+// fill the memory that 64 small ones would take.
 const (
 	ProgramCacheSize = 64
 	DocsCacheSize    = 64

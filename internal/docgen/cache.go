@@ -9,14 +9,20 @@ import (
 	"github.com/orquestra/orquestra/internal/idl"
 )
 
+// CacheBytes is the byte budget of a Cache, counted in bytes of docs.
+const CacheBytes = 128 << 20
+
 // Cache keeps generated docs in memory and evicts the least recently used
-// entry beyond its capacity. An entry is keyed by the IDL's SHA-256 and a
+// entries beyond its capacity or its byte budget, always keeping the
+// newest. An entry is keyed by the IDL's SHA-256 and a
 // digest of the known addresses, so editing an address gives fresh docs.
 // It is safe for concurrent use, and callers must not modify the returned
 // bytes, which are shared.
 type Cache struct {
 	mu       sync.Mutex
 	capacity int
+	maxBytes int
+	bytes    int
 	order    *list.List // front is the most recently used entry
 	entries  map[string]*list.Element
 }
@@ -26,10 +32,15 @@ type cacheEntry struct {
 	docs []byte
 }
 
-// NewCache returns a cache holding at most capacity documents. A capacity
-// below 1 is treated as 1.
+// NewCache returns a cache holding at most capacity documents within
+// CacheBytes. A capacity below 1 is treated as 1.
 func NewCache(capacity int) *Cache {
-	return &Cache{capacity: max(capacity, 1), order: list.New(), entries: map[string]*list.Element{}}
+	return NewCacheWithBudget(capacity, CacheBytes)
+}
+
+// NewCacheWithBudget is NewCache with a byte budget of maxBytes.
+func NewCacheWithBudget(capacity, maxBytes int) *Cache {
+	return &Cache{capacity: max(capacity, 1), maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
 }
 
 // Generate returns the cached docs for the IDL hash and addresses, calling
@@ -52,11 +63,12 @@ func (c *Cache) Generate(idlSHA256 string, p *idl.Program, addresses []Address) 
 	defer c.mu.Unlock()
 	if _, ok := c.entries[key]; !ok {
 		c.entries[key] = c.order.PushFront(&cacheEntry{key: key, docs: docs})
+		c.bytes += len(docs)
 	}
-	for c.order.Len() > c.capacity {
-		oldest := c.order.Back()
-		c.order.Remove(oldest)
-		delete(c.entries, oldest.Value.(*cacheEntry).key)
+	for c.order.Len() > 1 && (c.order.Len() > c.capacity || c.bytes > c.maxBytes) {
+		oldest := c.order.Remove(c.order.Back()).(*cacheEntry)
+		delete(c.entries, oldest.key)
+		c.bytes -= len(oldest.docs)
 	}
 
 	return docs

@@ -30,3 +30,15 @@ func TestDocsCacheEvicts(t *testing.T) {
 
 	assert.Contains(t, string(docs), "# regenerated", "a was evicted and generated again")
 }
+
+func TestDocsCacheKeepsWithinByteBudget(t *testing.T) {
+	size := len(docgen.Generate(&idl.Program{Name: "a"}, nil))
+	cache := docgen.NewCacheWithBudget(10, 2*size)
+
+	cache.Generate("a", &idl.Program{Name: "a"}, nil)
+	cache.Generate("b", &idl.Program{Name: "b"}, nil)
+	cache.Generate("c", &idl.Program{Name: "c"}, nil)
+	docs := cache.Generate("a", &idl.Program{Name: "regenerated"}, nil)
+
+	assert.Contains(t, string(docs), "regenerated", "the oldest entry was evicted to keep within the budget")
+}

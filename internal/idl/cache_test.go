@@ -68,3 +68,19 @@ func TestCacheConcurrentParse(t *testing.T) {
 		assert.Same(t, results[0], results[i], "result %d", i)
 	}
 }
+
+func TestCacheKeepsWithinByteBudget(t *testing.T) {
+	data := embedded(t, "anchor-v030-lever.json")
+	cache := idl.NewCacheWithBudget(10, 2*len(data))
+
+	for _, key := range []string{"a", "b", "c"} {
+		_, err := cache.Parse(key, data)
+		require.NoError(t, err, "parse %s", key)
+	}
+	assert.Equal(t, 2, cache.Len(), "two IDLs fit the budget of two")
+
+	huge := idl.NewCacheWithBudget(10, len(data)/2)
+	_, err := huge.Parse("only", data)
+	require.NoError(t, err, "parse an IDL over the budget")
+	assert.Equal(t, 1, huge.Len(), "the newest entry stays even over the budget")
+}
