@@ -6,8 +6,8 @@ import (
 )
 
 // CacheBytes is the byte budget of a Cache, counted in IDL bytes. A parsed
-// program took less memory than its IDL where measured (a seventh for the 135 KB
-// Raydium CLMM IDL), so the budget bounds the cache's memory from above.
+// program took less memory than its IDL where measured (a seventh for the
+// 135 KB Raydium CLMM IDL), so the cache is expected to take less than this.
 const CacheBytes = 256 << 20
 
 // Cache keeps parsed programs in memory, keyed by the SHA-256 of the IDL
