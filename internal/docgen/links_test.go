@@ -48,6 +48,16 @@ func TestGenerateDropsUnsafeLinks(t *testing.T) {
 		"[click][ref]\n\n[ref]: javascript:alert(1)",
 		"[click][ref]\n\n[ref]:\n  javascript:alert(1)",
 		"<javascript:alert(1)>",
+		"[click](\rjavascript:alert(1))",
+		"[click](\r\njavascript:alert(1))",
+		"[click]( \t\n \rjavascript:alert(1))",
+		"![i](\rdata:image/svg+xml,<svg/onload=alert(1)>)",
+		"[click](java\tscript:alert(1))",
+		"[click](\x01javascript:alert(1))",
+		"[click][r]\n\n[r]:\rjavascript:alert(1)",
+		"[click][r]\n\n[r]:\r\njavascript:alert(1)",
+		"[click][r]\n\n[r]:\n\rjavascript:alert(1)",
+		"[r]:\rjavascript:alert(1)\n\n[click][r]",
 	}
 
 	for _, doc := range unsafe {
@@ -57,7 +67,8 @@ func TestGenerateDropsUnsafeLinks(t *testing.T) {
 			Errors:       []idl.ErrorCode{{Code: 6000, Name: "Bad", Msg: doc}},
 			Instructions: []idl.Instruction{{Name: "go", Docs: []string{doc}}},
 		}
-		rendered := renderUnfiltered(t, docgen.Generate(prog, nil))
+		addresses := []docgen.Address{{Label: doc, Address: "11111111111111111111111111111111", Description: doc}}
+		rendered := renderUnfiltered(t, docgen.Generate(prog, addresses))
 
 		for _, m := range linkAttribute.FindAllStringSubmatch(rendered, -1) {
 			url := stdhtml.UnescapeString(m[1])

@@ -128,11 +128,18 @@ func docsCell(lines []string) string {
 }
 
 // Link destinations in IDL text: after "](" for inline links and images,
-// and after "]:" for link reference definitions.
+// up to the closing parenthesis, and after "]:" for link reference
+// definitions, with the whitespace and line endings before them. A match
+// may take in more than the destination, which only makes the check
+// stricter.
 var (
-	inlineLink    = regexp.MustCompile(`\]\([ \t\n]*([^ \t\n)]*)`)
-	referenceLink = regexp.MustCompile(`\]:[ \t]*\n?[ \t]*([^ \t\n]*)`)
+	inlineLink    = regexp.MustCompile(`\]\(([^)]*)`)
+	referenceLink = regexp.MustCompile(`\]:([\x00-\x20]*[^\x00-\x20]*)`)
 	urlScheme     = regexp.MustCompile(`^([a-z][a-z0-9+.-]*):`)
+	// urlNoise is what Markdown and browsers drop from a URL before they
+	// read its scheme: backslash escapes, and ASCII tabs and line endings
+	// anywhere, as the WHATWG URL parser does.
+	urlNoise = strings.NewReplacer(`\`, "", "\t", "", "\n", "", "\r", "")
 )
 
 // safeLinks breaks the Markdown link syntax of every link in s whose URL
@@ -155,11 +162,14 @@ func replaceUnsafe(s string, link *regexp.Regexp, syntax, escaped string) string
 }
 
 // safeURL reports whether a link destination is relative or uses an
-// allowed scheme. Backslashes and an angle-bracket opener are removed
-// first, because Markdown removes them from the URL it renders.
+// allowed scheme. Leading spaces and control characters, an angle-bracket
+// opener and urlNoise are removed first, because Markdown and browsers
+// remove them before they read the scheme.
 func safeURL(destination string) bool {
-	url := strings.ToLower(strings.ReplaceAll(destination, `\`, ""))
+	url := strings.ToLower(urlNoise.Replace(destination))
+	url = strings.TrimLeftFunc(url, func(r rune) bool { return r <= ' ' })
 	url = strings.TrimPrefix(url, "&lt;")
+	url = strings.TrimLeftFunc(url, func(r rune) bool { return r <= ' ' })
 
 	scheme := urlScheme.FindStringSubmatch(url)
 	if scheme == nil {
