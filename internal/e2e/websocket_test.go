@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +90,7 @@ func TestWebSocketRevokedKeyLosesAccess(t *testing.T) {
 	for {
 		m, err := sub.Next(ctx)
 		if err != nil {
+			assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "the subscriber's connection closes with 4403: %v", err)
 			break
 		}
 		assert.NotEqual(t, "next", m.Type, "a revoked key receives no version: %s", m.Payload)
@@ -96,7 +101,23 @@ func TestWebSocketRevokedKeyLosesAccess(t *testing.T) {
 	require.NoError(t, err, "read the answer to a subscribe after revocation")
 	assert.Contains(t, fmt.Sprint(refused["payload"]), "UNAUTHENTICATED", "the operation is refused: %v", refused)
 	_, err = readUntil(ctx, idle, func(map[string]any) bool { return false })
-	assert.Error(t, err, "the connection is closed")
+	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "the connection closes with 4403: %v", err)
+}
+
+func TestWebSocketExpiredKeyClosesIdleConnection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.StartWith(t, testserver.Options{Limits: server.Limits{SessionRecheck: 100 * time.Millisecond}})
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "expiring", smallIDL(t), false)
+	var created struct{ CreateApiKey struct{ Key string } }
+	s.Query(t, owner, `mutation($id: ID!, $at: Time) { createApiKey(input: {projectId: $id, name: "short", expiresAt: $at}) { key } }`,
+		map[string]any{"id": projectID, "at": time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)}).Decode(t, &created)
+
+	conn := dialInit(ctx, t, s, map[string]any{"X-API-Key": created.CreateApiKey.Key})
+	_, err := readUntil(ctx, conn, func(map[string]any) bool { return false })
+	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "an idle connection closes once its key expires: %v", err)
 }
 
 func TestWebSocketSubscriptionLimit(t *testing.T) {
@@ -128,17 +149,32 @@ func TestWebSocketSubscriptionLimit(t *testing.T) {
 	require.Len(t, live, 2, "two subscriptions run")
 	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"id": live[0], "type": "complete"}), "complete subscription %s", live[0])
 
+	// The publisher runs outside the test's goroutine, so it sends plain
+	// HTTP requests and leaves failures to the reads below.
+	idl := string(smallIDL(t))
 	published := make(chan struct{})
-	defer close(published)
+	var publisher sync.WaitGroup
+	publisher.Add(1)
+	defer func() {
+		close(published)
+		publisher.Wait()
+	}()
 	go func() {
+		defer publisher.Done()
 		for attempt := 1; ; attempt++ {
 			select {
 			case <-published:
 				return
 			case <-time.After(300 * time.Millisecond):
 			}
-			body := string(smallIDL(t)) + strings.Repeat(" ", attempt)
-			s.Query(t, owner, publishMutation, map[string]any{"input": map[string]any{"projectId": projectID, "idlJson": body}})
+			variables := map[string]any{"input": map[string]any{"projectId": projectID, "idlJson": idl + strings.Repeat(" ", attempt)}}
+			body, _ := json.Marshal(map[string]any{"query": publishMutation, "variables": variables})
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+owner)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
 		}
 	}()
 
@@ -163,27 +199,26 @@ func TestWebSocketConnectionLimit(t *testing.T) {
 	defer cancel()
 
 	s := testserver.StartWith(t, testserver.Options{Limits: server.Limits{WebSockets: 1}})
-	first := dialInit(ctx, t, s, nil)
-
 	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
-	second, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	require.NoError(t, err, "dial a second connection")
-	defer second.CloseNow()
-	require.NoError(t, wsjson.Write(ctx, second, map[string]any{"type": "connection_init"}), "send connection_init")
-	_, err = readUntil(ctx, second, func(m map[string]any) bool { return m["type"] == "connection_ack" })
-	assert.Equal(t, websocket.StatusCode(4429), websocket.CloseStatus(err), "the second connection is refused: %v", err)
+	options := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
+
+	// The first connection counts from its upgrade, before connection_init.
+	first, _, err := websocket.Dial(ctx, url, options)
+	require.NoError(t, err, "dial the first connection")
+
+	_, res, err := websocket.Dial(ctx, url, options)
+	require.Error(t, err, "a second connection is refused")
+	require.NotNil(t, res, "the refusal is an HTTP response")
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "status of the refused upgrade")
+	assert.NotEmpty(t, res.Header.Get("Retry-After"), "Retry-After")
 
 	require.NoError(t, first.Close(websocket.StatusNormalClosure, "done"), "close the first connection")
 	assert.Eventually(t, func() bool {
-		third, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		third, _, err := websocket.Dial(ctx, url, options)
 		if err != nil {
 			return false
 		}
-		defer third.CloseNow()
-		if wsjson.Write(ctx, third, map[string]any{"type": "connection_init"}) != nil {
-			return false
-		}
-		_, err = readUntil(ctx, third, func(m map[string]any) bool { return m["type"] == "connection_ack" })
-		return err == nil
+		third.CloseNow()
+		return true
 	}, 10*time.Second, 100*time.Millisecond, "a closed connection frees its place")
 }

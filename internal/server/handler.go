@@ -87,6 +87,9 @@ type Limits struct {
 	// Subscriptions the open subscriptions of one connection.
 	WebSockets    int
 	Subscriptions int
+	// SessionRecheck is how often an idle WebSocket connection's
+	// credentials are checked again.
+	SessionRecheck time.Duration
 }
 
 // DefaultMaxBodyBytes fits a 10 MiB IDL and 5 MiB of Markdown, escaped as
@@ -106,6 +109,7 @@ var DefaultLimits = Limits{
 	PersistedQueries: 1000,
 	WebSockets:       1000,
 	Subscriptions:    20,
+	SessionRecheck:   time.Minute,
 }
 
 // New returns the server's HTTP handler.
@@ -127,7 +131,8 @@ func New(opts Options) http.Handler {
 	)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", withCORS(opts.CORSOrigins, api))
+	gate := &websocketGate{max: int64(opts.Limits.WebSockets)}
+	mux.Handle("/query", withCORS(opts.CORSOrigins, gate.handler(api)))
 	mux.Handle("GET /{$}", graphiql.Handler())
 	mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Handler())
 	mux.HandleFunc("GET /healthz", healthz)
@@ -171,6 +176,9 @@ func withDefaults(l Limits) Limits {
 	}
 	if l.Subscriptions <= 0 {
 		l.Subscriptions = d.Subscriptions
+	}
+	if l.SessionRecheck <= 0 {
+		l.SessionRecheck = d.SessionRecheck
 	}
 
 	return l

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -15,33 +16,54 @@ import (
 )
 
 // session is one WebSocket connection: the credentials it opened with, its
-// open subscriptions, and the cancel function that closes it.
+// open subscriptions, and what closes it.
 type session struct {
 	opts          Options
 	payload       map[string]any
-	close         context.CancelFunc
+	cancel        context.CancelFunc
+	conn          *sessionConn
 	subscriptions atomic.Int64
 }
 
 type sessionKey struct{}
 
-// openSessions counts the WebSocket connections of one server.
-type openSessions struct {
-	count atomic.Int64
-	max   int64
-}
-
 // recheck identifies the caller again. A credential that no longer holds
-// closes the connection, so the client reconnects and is refused.
+// closes the connection with 4403, so the client knows to get new
+// credentials before it reconnects.
 func (s *session) recheck(ctx context.Context) (auth.Identity, error) {
 	id, err := auth.IdentifyPayload(ctx, s.opts.Tokens, s.opts.Store, s.opts.Log, s.payload)
 	if err != nil {
 		s.opts.Log.InfoContext(ctx, "closed a WebSocket whose credentials no longer hold", "err", err)
-		s.close()
+		if s.conn != nil {
+			s.conn.closeWith(4403, "Forbidden")
+		}
+		s.cancel()
 		return auth.Identity{}, err
 	}
 
 	return id, nil
+}
+
+// watch checks the credentials of an idle connection now and then, so that
+// an expired token or key closes it even when nothing happens on it, and
+// closes the connection when the server stops.
+func (s *session) watch(ctx context.Context) {
+	ticker := time.NewTicker(s.opts.Limits.SessionRecheck)
+	defer ticker.Stop()
+
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-stopping(s.opts).Done():
+			s.cancel()
+			return
+		case <-ticker.C:
+			if _, err := s.recheck(ctx); err != nil {
+				return
+			}
+		}
+	}
 }
 
 // aroundWebSocketOperations checks each operation of a WebSocket

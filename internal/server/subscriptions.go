@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -21,18 +20,19 @@ import (
 // own origin and from the configured CORS origins only.
 func websocketTransport(opts Options) transport.Websocket {
 	return transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{
+		Implementation: sessionImplementation{transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originHosts(opts.CORSOrigins)},
-		},
+		}},
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
-		InitFunc:              initConnection(opts, &openSessions{max: int64(opts.Limits.WebSockets)}),
+		InitFunc:              initConnection(opts),
 	}
 }
 
 // initConnection accepts a connection_init: it identifies the caller from
-// the payload and opens a session, within the server's connection limit.
-func initConnection(opts Options, open *openSessions) transport.WebsocketInitFunc {
+// the payload and opens a session, which checks the credentials again
+// every opts.Limits.SessionRecheck and ends when the server stops.
+func initConnection(opts Options) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		id, err := auth.IdentifyPayload(ctx, opts.Tokens, opts.Store, opts.Log, payload)
 		if err != nil {
@@ -40,23 +40,12 @@ func initConnection(opts Options, open *openSessions) transport.WebsocketInitFun
 			return reject(ctx, 4403, "Forbidden"), nil, err
 		}
 
-		if open.count.Add(1) > open.max {
-			open.count.Add(-1)
-			opts.Log.WarnContext(ctx, "rejected a WebSocket over the connection limit", "limit", open.max)
-			err := fmt.Errorf("the server already has %d WebSocket connections, its limit: try again later", open.max)
-			return reject(ctx, 4429, "Too many connections"), nil, err
-		}
-
 		connCtx, cancel := context.WithCancel(ctx)
-		s := &session{opts: opts, payload: payload, close: cancel}
-		go func() {
-			select {
-			case <-connCtx.Done():
-			case <-stopping(opts).Done():
-				cancel()
-			}
-			open.count.Add(-1)
-		}()
+		s := &session{opts: opts, payload: payload, cancel: cancel}
+		if h := holderFromContext(ctx); h != nil {
+			s.conn = h.get()
+		}
+		go s.watch(connCtx)
 
 		ctx = context.WithValue(connCtx, sessionKey{}, s)
 		ctx = auth.NewRecheckContext(ctx, s.recheck)

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// websocketGate caps the open WebSocket connections of one server. It
+// counts a connection from its upgrade request, before connection_init,
+// so that connections that never authenticate count too.
+type websocketGate struct {
+	open atomic.Int64
+	max  int64
+}
+
+// handler refuses an upgrade over the limit with 503, and gives the
+// connection a holder that the accepted connection is stored in.
+func (g *websocketGate) handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+
+		if g.open.Add(1) > g.max {
+			g.open.Add(-1)
+			w.Header().Set("Retry-After", "10")
+			writeError(w, http.StatusServiceUnavailable, "TOO_MANY_CONNECTIONS",
+				fmt.Sprintf("the server already has %d WebSocket connections, its limit: try again later", g.max))
+			return
+		}
+		defer g.open.Add(-1)
+
+		holder := &connHolder{}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), connHolderKey{}, holder)))
+	})
+}
+
+type connHolderKey struct{}
+
+// connHolder carries an accepted connection from the WebSocket
+// implementation to the session that connection_init opens.
+type connHolder struct {
+	mu   sync.Mutex
+	conn *sessionConn
+}
+
+func (h *connHolder) set(conn *sessionConn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.conn = conn
+}
+
+func (h *connHolder) get() *sessionConn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.conn
+}
+
+func holderFromContext(ctx context.Context) *connHolder {
+	h, _ := ctx.Value(connHolderKey{}).(*connHolder)
+	return h
+}
+
+// sessionImplementation accepts connections with gqlgen's coder/websocket
+// implementation and wraps them in a sessionConn.
+type sessionImplementation struct {
+	transport.CoderWebsocketImplementation
+}
+
+func (i sessionImplementation) Accept(w http.ResponseWriter, r *http.Request, options transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	conn, err := i.CoderWebsocketImplementation.Accept(w, r, options)
+	if err != nil {
+		return nil, err
+	}
+
+	wrapped := &sessionConn{WebsocketConn: conn}
+	if h := holderFromContext(r.Context()); h != nil {
+		h.set(wrapped)
+	}
+	return wrapped, nil
+}
+
+// sessionConn lets a session choose the close code. gqlgen closes a
+// connection whose context ends with 1000, and a session whose
+// credentials no longer hold closes with 4403, as at connection_init.
+type sessionConn struct {
+	transport.WebsocketConn
+	closeCode   atomic.Int32
+	closeReason atomic.Value
+}
+
+// closeWith sets the code and reason of the next normal close.
+func (c *sessionConn) closeWith(code int, reason string) {
+	c.closeReason.Store(reason)
+	c.closeCode.Store(int32(code))
+}
+
+func (c *sessionConn) WriteClose(code int, message string) error {
+	if override := c.closeCode.Load(); override != 0 && code == transport.WebsocketCloseNormalClosure {
+		code, message = int(override), c.closeReason.Load().(string)
+	}
+	return c.WebsocketConn.WriteClose(code, message)
+}
+
+// SetReadLimit and SetReadDeadline pass gqlgen's optional settings on to
+// the wrapped connection.
+func (c *sessionConn) SetReadLimit(limit int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+func (c *sessionConn) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
+}
