@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -175,6 +176,8 @@ func addFix(e *gqlerror.Error) {
 		e.Message = "the document has several operations: name the one to run in operationName"
 	case operationNotFound.MatchString(e.Message):
 		e.Message += ": name an operation the document defines"
+	case strings.HasPrefix(e.Message, "cannot use struct as "):
+		e.Message = "a file was mapped to a variable that is not an Upload: map files only to Upload variables such as input.idl, and send text fields as strings"
 	default:
 		if fix, ok := gqlgenFixes[e.Message]; ok {
 			e.Message += ": " + fix

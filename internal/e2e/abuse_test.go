@@ -217,6 +217,9 @@ func TestMalformedBatches(t *testing.T) {
 	assert.NotContains(t, string(res.Body), "gqlhttp", "no Go type names: %s", res.Body)
 	assert.Contains(t, string(res.Body), "not an object", "each item is named as not an object: %s", res.Body)
 
+	res = postRaw(t, s, "application/json", "", []byte(`[null]`))
+	assert.Contains(t, string(res.Body), "JSON null, not an object", "a null item is named as null: %s", res.Body)
+
 	res = postRaw(t, s, "application/json", "", []byte(`7`))
 	assert.NotContains(t, string(res.Body), "gqlhttp", "no Go type names: %s", res.Body)
 	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of a bare number")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -217,10 +218,11 @@ func TestMultipartMalformedRequests(t *testing.T) {
 		name   string
 		fields [][2]string
 		want   string
+		fix    string
 	}{
-		{"map before operations", [][2]string{{"map", "{}"}, {"operations", `{"query":"{ stats { users } }"}`}}, "first part must be operations"},
-		{"operations not JSON", [][2]string{{"operations", "{not json"}, {"map", "{}"}}, "operations form field could not be decoded"},
-		{"map not JSON", [][2]string{{"operations", `{"query":"{ stats { users } }"}`}, {"map", "[oops"}}, "map form field could not be decoded"},
+		{"map before operations", [][2]string{{"map", "{}"}, {"operations", `{"query":"{ stats { users } }"}`}}, "first part must be operations", "first field is operations"},
+		{"operations not JSON", [][2]string{{"operations", "{not json"}, {"map", "{}"}}, "operations is not a JSON object", "send one operation as"},
+		{"map not JSON", [][2]string{{"operations", `{"query":"{ stats { users } }"}`}, {"map", "[oops"}}, "map form field could not be decoded", "first field is operations"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -238,8 +240,8 @@ func TestMultipartMalformedRequests(t *testing.T) {
 
 			assert.Equal(t, http.StatusBadRequest, res.Status, "status of %s", res.Body)
 			assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of %s", res.Body)
-			assert.Contains(t, string(res.Body), c.want, "gqlgen's reason")
-			assert.Contains(t, string(res.Body), "first field is operations", "how to fix it")
+			assert.Contains(t, string(res.Body), c.want, "the reason")
+			assert.Contains(t, string(res.Body), c.fix, "how to fix it")
 		})
 	}
 }
@@ -257,4 +259,58 @@ func TestUnauthenticatedFollowsAccept(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, res.Status, "status")
 	assert.Equal(t, "UNAUTHENTICATED", res.Code(0), "code")
 	assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), graphQLResponse), "content type: %s", res.Header.Get("Content-Type"))
+}
+
+func TestMultipartMistakesGetTheFix(t *testing.T) {
+	s := testserver.Start(t)
+	token := s.Token(t, "owner")
+	upload := `mutation($input: UploadIdlInput!) { uploadIdl(input: $input) { project { id } } }`
+	operations := func(variables string) string {
+		return `{"query": ` + strconvQuote(upload) + `, "variables": ` + variables + `}`
+	}
+	input := `{"input": {"name": "x", "programId": "11111111111111111111111111111111", "idl": null}}`
+
+	cases := []struct {
+		name  string
+		parts [][2]string // field name and content; a name starting with file: is sent as a file
+		want  string
+	}{
+		{"file mapped to a string", [][2]string{{"operations", operations(`{"input": {"name": null, "programId": "11111111111111111111111111111111"}}`)}, {"map", `{"0": ["variables.input.name"]}`}, {"file:0", "{}"}}, "map files only to Upload variables"},
+		{"mapped file missing", [][2]string{{"operations", operations(input)}, {"map", `{"0": ["variables.input.idl"]}`}}, "no part of that name"},
+		{"file without a path", [][2]string{{"operations", operations(input)}, {"map", `{"0": []}`}, {"file:0", "{}"}}, "lists no variable path"},
+		{"operations as a batch", [][2]string{{"operations", "[" + operations(input) + "]"}, {"map", `{}`}}, "batches are not accepted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var body bytes.Buffer
+			form := multipart.NewWriter(&body)
+			for _, p := range c.parts {
+				if name, isFile := strings.CutPrefix(p[0], "file:"); isFile {
+					w, err := form.CreateFormFile(name, "idl.json")
+					require.NoError(t, err, "create file part %s", name)
+					_, err = io.WriteString(w, p[1])
+					require.NoError(t, err, "write file part %s", name)
+					continue
+				}
+				require.NoError(t, form.WriteField(p[0], p[1]), "write field %s", p[0])
+			}
+			require.NoError(t, form.Close(), "close the form")
+
+			req, err := http.NewRequest(http.MethodPost, s.URL+"/query", &body)
+			require.NoError(t, err, "build request")
+			req.Header.Set("Content-Type", form.FormDataContentType())
+			res := s.Do(t, req, token)
+
+			require.NotEmpty(t, res.Errors, "rejected: %s", res.Body)
+			assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code of %s", res.Body)
+			assert.Contains(t, res.Errors[0].Message, c.want, "the message gives the fix")
+			assert.NotContains(t, res.Errors[0].Message, "struct", "no Go words")
+		})
+	}
+	assert.Zero(t, rowCounts(t, s)["projects"], "nothing stored")
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

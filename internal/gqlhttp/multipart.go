@@ -74,7 +74,7 @@ func (b *bufferedWriter) flush(maxUpload int64) {
 				fmt.Sprintf("%s: the limit is %d bytes, so send a smaller IDL or Markdown", message, maxUpload))
 			return
 		}
-		writeRequestError(b.ResponseWriter, mediaJSON, http.StatusBadRequest, CodeBadRequest, message+": "+multipartHint)
+		writeRequestError(b.ResponseWriter, mediaJSON, http.StatusBadRequest, CodeBadRequest, explainMultipart(message))
 		return
 	}
 
@@ -89,4 +89,27 @@ func anyCoded(res graphql.Response) bool {
 		}
 	}
 	return false
+}
+
+// explainMultipart rewrites gqlgen's reasons for rejecting a multipart
+// form into what is wrong and how to fix it. Reasons it does not know keep
+// gqlgen's words, followed by the layout the request must have.
+func explainMultipart(reason string) string {
+	key := func(prefix string) string {
+		return strings.TrimSpace(strings.TrimPrefix(reason, prefix))
+	}
+
+	switch {
+	case strings.HasPrefix(reason, "failed to get key "):
+		field := strings.TrimSuffix(key("failed to get key "), " from form")
+		return fmt.Sprintf("map names the file field %q, but the request has no part of that name: send each mapped file as a part named as in map", field)
+	case strings.HasPrefix(reason, "invalid empty operations paths list for key "):
+		return fmt.Sprintf("map lists no variable path for the file field %q: give it one, such as [\"variables.input.idl\"]", key("invalid empty operations paths list for key "))
+	case strings.Contains(reason, "is missing \"variables.\" prefix"):
+		return "a map path does not name a variable the operations declare: give paths such as variables.input.idl, with \"idl\": null in the variables"
+	case reason == "operations form field could not be decoded":
+		return "operations is not a JSON object: send one operation as {\"query\": ..., \"variables\": ...}, because batches are not accepted in multipart requests"
+	default:
+		return reason + ": " + multipartHint
+	}
 }

@@ -22,6 +22,10 @@ type rawRequest struct {
 // query a string, operationName a string or null, variables and extensions
 // objects or null.
 func decodeParams(body []byte) (*graphql.RawParams, error) {
+	if string(bytes.TrimSpace(body)) == "null" {
+		return nil, errors.New("the request is JSON null, not an object: send {\"query\": \"...\"}")
+	}
+
 	var raw rawRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
