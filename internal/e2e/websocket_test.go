@@ -222,3 +222,26 @@ func TestWebSocketConnectionLimit(t *testing.T) {
 		return true
 	}, 10*time.Second, 100*time.Millisecond, "a closed connection frees its place")
 }
+
+func TestWebSocketDuplicateSubscriptionIDClosesWith4409(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "public", smallIDL(t), true)
+	conn := dialInit(ctx, t, s, nil)
+
+	// An operation the server ends frees its id for reuse.
+	for range 2 {
+		subscribe(ctx, t, conn, "missing", "0193b7a0-0000-7000-8000-000000000000")
+		done, err := readUntil(ctx, conn, func(m map[string]any) bool { return m["id"] == "missing" && m["type"] == "complete" })
+		require.NoError(t, err, "read the end of a subscription to a missing project")
+		require.Equal(t, "complete", done["type"], "the subscription ends")
+	}
+
+	subscribe(ctx, t, conn, "a", projectID)
+	subscribe(ctx, t, conn, "a", projectID)
+	_, err := readUntil(ctx, conn, func(map[string]any) bool { return false })
+	assert.Equal(t, websocket.StatusCode(4409), websocket.CloseStatus(err), "a running id reused closes the connection: %v", err)
+}

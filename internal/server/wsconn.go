@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -91,10 +95,93 @@ func (i sessionImplementation) Accept(w http.ResponseWriter, r *http.Request, op
 // sessionConn lets a session choose the close code. gqlgen closes a
 // connection whose context ends with 1000, and a session whose
 // credentials no longer hold closes with 4403, as at connection_init.
+//
+// It also keeps the ids of the connection's running operations, because
+// graphql-transport-ws closes a connection that reuses a running id with
+// 4409, and gqlgen does not check.
 type sessionConn struct {
 	transport.WebsocketConn
 	closeCode   atomic.Int32
 	closeReason atomic.Value
+
+	mu      sync.Mutex
+	running map[string]bool
+}
+
+// transportWS is the subprotocol whose operation ids sessionConn checks.
+const transportWS = "graphql-transport-ws"
+
+// protocolMessage is the part of a graphql-transport-ws message that
+// sessionConn reads.
+type protocolMessage struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// NextReader reads the client's next message and, for graphql-transport-ws,
+// notes the operation ids it starts and completes.
+func (c *sessionConn) NextReader() (int, io.Reader, error) {
+	kind, r, err := c.WebsocketConn.NextReader()
+	if err != nil || c.Subprotocol() != transportWS {
+		return kind, r, err
+	}
+
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return kind, nil, err
+	}
+
+	var m protocolMessage
+	if json.Unmarshal(data, &m) == nil && m.ID != "" {
+		switch m.Type {
+		case "subscribe":
+			if !c.start(m.ID) {
+				reason := fmt.Sprintf("Subscriber for %.80s already exists", m.ID)
+				_ = c.WebsocketConn.WriteClose(4409, reason)
+				return kind, nil, errors.New(reason)
+			}
+		case "complete":
+			c.finish(m.ID)
+		}
+	}
+
+	return kind, bytes.NewReader(data), nil
+}
+
+// WriteJSON sends a message and forgets the id of an operation that the
+// message ends.
+func (c *sessionConn) WriteJSON(v any) error {
+	if c.Subprotocol() == transportWS {
+		if data, err := json.Marshal(v); err == nil {
+			var m protocolMessage
+			if json.Unmarshal(data, &m) == nil && (m.Type == "complete" || m.Type == "error") {
+				c.finish(m.ID)
+			}
+		}
+	}
+
+	return c.WebsocketConn.WriteJSON(v)
+}
+
+// start records a running operation id, and reports false when it runs already.
+func (c *sessionConn) start(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	if c.running[id] {
+		return false
+	}
+	if c.running == nil {
+		c.running = map[string]bool{}
+	}
+	c.running[id] = true
+	return true
+}
+
+func (c *sessionConn) finish(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.running, id)
 }
 
 // closeWith sets the code and reason of the next normal close.
