@@ -24,7 +24,7 @@ type websocketGate struct {
 	max  int64
 }
 
-// handler refuses an upgrade over the limit with 503, and gives the
+// handler rejects an upgrade over the limit with 503, and gives the
 // connection a holder that the accepted connection is stored in.
 func (g *websocketGate) handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
