@@ -77,6 +77,7 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.IntVar(&cfg.Limits.Operation.Depth, "max-depth", d.Operation.Depth, "deepest selection nesting of an operation (ORQUESTRA_MAX_DEPTH)")
 	fs.IntVar(&cfg.Limits.Operation.Aliases, "max-aliases", d.Operation.Aliases, "most aliases in an operation (ORQUESTRA_MAX_ALIASES)")
 	fs.IntVar(&cfg.Limits.Operation.RootFields, "max-root-fields", d.Operation.RootFields, "most root fields in an operation (ORQUESTRA_MAX_ROOT_FIELDS)")
+	fs.IntVar(&cfg.Limits.Operation.Selections, "max-selections", d.Operation.Selections, "most field selections in an operation, counting each place a fragment is spread (ORQUESTRA_MAX_SELECTIONS)")
 	fs.IntVar(&cfg.Limits.Complexity, "max-complexity", d.Complexity, "highest cost of an operation; a page of first: N costs N times its fields (ORQUESTRA_MAX_COMPLEXITY)")
 	fs.IntVar(&cfg.Limits.Tokens, "max-tokens", d.Tokens, "most lexical tokens in a GraphQL document (ORQUESTRA_MAX_TOKENS)")
 	fs.IntVar(&cfg.Limits.Batch, "max-batch", d.Batch, "most operations in one batched request; 1 turns batching off (ORQUESTRA_MAX_BATCH)")
@@ -206,6 +207,7 @@ func (c *Config) checkPositive() error {
 		{"max-depth", c.Limits.Operation.Depth > 0, c.Limits.Operation.Depth},
 		{"max-aliases", c.Limits.Operation.Aliases > 0, c.Limits.Operation.Aliases},
 		{"max-root-fields", c.Limits.Operation.RootFields > 0, c.Limits.Operation.RootFields},
+		{"max-selections", c.Limits.Operation.Selections > 0, c.Limits.Operation.Selections},
 		{"max-complexity", c.Limits.Complexity > 0, c.Limits.Complexity},
 		{"max-tokens", c.Limits.Tokens > 0, c.Limits.Tokens},
 		{"max-batch", c.Limits.Batch > 0, c.Limits.Batch},

@@ -45,6 +45,18 @@ func rootFields(n int) string {
 	return "{" + strings.Repeat(" __typename", n) + " }"
 }
 
+// fragmentBomb spreads each of n fragments twice in the one before it, so
+// the operation selects 2^n fields from a document of about 60n bytes.
+func fragmentBomb(n int) string {
+	var b strings.Builder
+	b.WriteString("{ stats { ...F0 } }")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, " fragment F%d on PlatformStats { ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, " fragment F%d on PlatformStats { users }", n)
+	return b.String()
+}
+
 func fragmentChain(n int) string {
 	var b strings.Builder
 	b.WriteString("query { ...F0 }")
@@ -83,6 +95,8 @@ func TestOperationLimitsJustUnderAndOver(t *testing.T) {
 		{"5000 repeated fields", rootFields(5000), "TOO_MANY_TOKENS"},
 		{"1000 chained fragments", fragmentChain(1000), "TOO_MANY_TOKENS"},
 		{"fragment spreading itself", "query { ...F } fragment F on Query { ...F }", "BAD_USER_INPUT"},
+		{"fragments doubling 10 times", fragmentBomb(10), ""},
+		{"fragments doubling 40 times", fragmentBomb(40), "TOO_MANY_SELECTIONS"},
 		{"three pages of 10", pages(10), ""},
 		{"three pages of 100", pages(100), "QUERY_TOO_COMPLEX"},
 		{"ten whole IDLs", "{ stats { recentUploads(first: 10) { idlJson } } }", ""},

@@ -1,6 +1,6 @@
 // Package limits rejects GraphQL operations that are too deep, use too many
-// aliases or ask for too many root fields, after parsing and validation and
-// before any resolver runs. It also rejects strings with a NUL character,
+// aliases, ask for too many root fields or select too many fields in all,
+// after parsing and validation and before any resolver runs. It also rejects strings with a NUL character,
 // which neither SQLite nor PostgreSQL text can hold.
 package limits
 
@@ -19,6 +19,7 @@ const (
 	CodeTooDeep       = "QUERY_TOO_DEEP"
 	CodeTooManyAlias  = "TOO_MANY_ALIASES"
 	CodeTooManyFields = "TOO_MANY_ROOT_FIELDS"
+	CodeTooManySelect = "TOO_MANY_SELECTIONS"
 )
 
 // Limits are the maximums of one operation; 0 turns a limit off.
@@ -26,11 +27,17 @@ type Limits struct {
 	Depth      int
 	Aliases    int
 	RootFields int
+	// Selections caps the fields an operation selects in all, with every
+	// fragment counted each place it is spread. Fragments that spread the
+	// next one twice double the count at each level, and gqlgen's cost
+	// calculation walks every one of those fields, so without this limit
+	// a document of 1 KB could keep a core busy for minutes.
+	Selections int
 }
 
 // Defaults leave room for GraphiQL's introspection query, which nests
 // about fifteen levels through ofType.
-var Defaults = Limits{Depth: 20, Aliases: 30, RootFields: 20}
+var Defaults = Limits{Depth: 20, Aliases: 30, RootFields: 20, Selections: 2000}
 
 // Extension applies Limits to every operation.
 type Extension struct {
@@ -70,6 +77,8 @@ func (e Extension) MutateOperationContext(_ context.Context, op *graphql.Operati
 		return limitError(CodeTooManyAlias, "aliases", m.aliases, e.Limits.Aliases, "use fewer aliases")
 	case e.Limits.RootFields > 0 && m.rootFields > e.Limits.RootFields:
 		return limitError(CodeTooManyFields, "root fields", m.rootFields, e.Limits.RootFields, "split the operation")
+	case e.Limits.Selections > 0 && m.selections > e.Limits.Selections:
+		return limitError(CodeTooManySelect, "field selections, counting each place a fragment is spread,", m.selections, e.Limits.Selections, "spread fragments fewer times, or split the operation")
 	}
 
 	return nil
@@ -83,13 +92,14 @@ func limitError(code, what string, got, limit int, fix string) *gqlerror.Error {
 }
 
 type measures struct {
-	depth, aliases, rootFields int
+	depth, aliases, rootFields, selections int
 }
 
-// summary is the depth and the alias count that a selection set adds below
-// its parent, counting every place a fragment is spread.
+// summary is the depth, the alias count and the field count that a
+// selection set adds below its parent, counting every place a fragment is
+// spread.
 type summary struct {
-	depth, aliases int
+	depth, aliases, fields int
 }
 
 // saturate caps counts, so that fragments spread in a doubling chain cannot
@@ -104,7 +114,7 @@ func measure(doc *ast.QueryDocument, op *ast.OperationDefinition) measures {
 	w := &walker{doc: doc, done: map[string]summary{}, fields: map[string]int{}, active: map[string]bool{}}
 	sum := w.set(op.SelectionSet)
 
-	return measures{depth: sum.depth, aliases: sum.aliases, rootFields: w.countFields(op.SelectionSet)}
+	return measures{depth: sum.depth, aliases: sum.aliases, rootFields: w.countFields(op.SelectionSet), selections: sum.fields}
 }
 
 type walker struct {
@@ -122,6 +132,7 @@ func (w *walker) set(set ast.SelectionSet) summary {
 		case *ast.Field:
 			s = w.set(sel.SelectionSet)
 			s.depth++
+			s.fields = min(s.fields+1, saturate)
 			if sel.Alias != "" && sel.Alias != sel.Name {
 				s.aliases++
 			}
@@ -132,6 +143,7 @@ func (w *walker) set(set ast.SelectionSet) summary {
 		}
 		out.depth = max(out.depth, s.depth)
 		out.aliases = min(out.aliases+s.aliases, saturate)
+		out.fields = min(out.fields+s.fields, saturate)
 	}
 
 	return out
