@@ -314,3 +314,22 @@ func strconvQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
+	s := testserver.Start(t)
+
+	for _, path := range []string{"/query?query=%7B__typename%7D", "/query", "/healthz", "/metrics", "/no-such-path", "/"} {
+		res, err := http.Get(s.URL + path)
+		require.NoError(t, err, "GET %s", path)
+		res.Body.Close()
+
+		assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"), "nosniff on %s", path)
+		assert.Equal(t, "DENY", res.Header.Get("X-Frame-Options"), "X-Frame-Options on %s", path)
+		assert.Contains(t, res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "CSP on %s", path)
+	}
+
+	res, err := http.Get(s.URL + "/")
+	require.NoError(t, err, "GET /")
+	res.Body.Close()
+	assert.Contains(t, res.Header.Get("Content-Security-Policy"), "script-src 'self'", "GraphiQL keeps its own policy")
+}
