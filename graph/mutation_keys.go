@@ -55,6 +55,9 @@ func (r *Resolver) rotateAPIKey(ctx context.Context, id string) (*model.CreatedA
 	if err != nil {
 		return nil, err
 	}
+	if key.ExpiresAt != nil && !key.ExpiresAt.After(time.Now()) {
+		return nil, apperr.Field("id", "API key %s expired at %s, so a rotated key would be expired too: create a new key with createApiKey", id, key.ExpiresAt.UTC().Format(time.RFC3339))
+	}
 
 	secret, hash, prefix, err := auth.NewAPIKey()
 	if err != nil {

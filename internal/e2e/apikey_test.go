@@ -284,3 +284,16 @@ func TestAPIKeyExpiry(t *testing.T) {
 		assert.Contains(t, res.Errors[0].Message, "expired", "the message says the key expired")
 	}
 }
+
+func TestExpiredKeyCannotBeRotated(t *testing.T) {
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "expired rotation", smallIDL(t), true)
+	_, keyID := createKey(t, s, owner, projectID, "old")
+	expireKey(t, s, keyID, time.Now().Add(-time.Minute))
+
+	res := s.Query(t, owner, `mutation($id: ID!) { rotateApiKey(id: $id) { key } }`, map[string]any{"id": keyID})
+	require.NotEmpty(t, res.Errors, "rotating an expired key is rejected: %s", res.Body)
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code")
+	assert.Contains(t, res.Errors[0].Message, "create a new key", "the message gives the fix")
+}
