@@ -55,11 +55,23 @@ func checkTypeRefs(c *checker, refs []typeRef, types []TypeDef, strict bool) {
 func checkUniqueNames(c *checker, prog *Program) {
 	section := sectionNames(prog.Format)
 
-	instructions := make([]string, len(prog.Instructions))
+	// Codama sub-instructions follow their parent in the list, so each
+	// duplicate is reported at its own path in the IDL.
+	first := map[string]string{}
 	for i, ins := range prog.Instructions {
-		instructions[i] = ins.Name
+		path := ins.path
+		if path == "" {
+			path = indexPath(section.instructions, i)
+		}
+		if ins.Name == "" {
+			continue
+		}
+		if at, seen := first[ins.Name]; seen {
+			c.fail(joinPath(path, "name"), "duplicate instruction name %q, first used at %s", ins.Name, at)
+			continue
+		}
+		first[ins.Name] = path
 	}
-	uniqueNames(c, section.instructions, "instruction", instructions, c.fail)
 
 	accounts := make([]string, len(prog.Accounts))
 	for i, acc := range prog.Accounts {

@@ -13,7 +13,7 @@ func (p *codamaParser) instructions(program view) []Instruction {
 // subInstructions, which Codama uses for versioned variants such as
 // mpl-token-metadata's createV1 under create.
 func (p *codamaParser) appendInstruction(out []Instruction, v view, parent string) []Instruction {
-	ins := Instruction{Name: v.str("name", true), Docs: v.docs("docs"), Parent: parent}
+	ins := Instruction{Name: v.str("name", true), Docs: v.docs("docs"), Parent: parent, path: v.path}
 
 	p.eachNode(v, "arguments", "instructionArgumentNode", true, func(arg view) {
 		ins.Args = append(ins.Args, p.field(arg))

@@ -70,7 +70,7 @@ func (p *anchorParser) instructions(root view) []Instruction {
 }
 
 func (p *anchorParser) instruction(v view) Instruction {
-	ins := Instruction{Name: v.str("name", true), Docs: p.docs(v)}
+	ins := Instruction{Name: v.str("name", true), Docs: p.docs(v), path: v.path}
 
 	v.each("args", true, "an instruction argument", func(_ int, arg view) {
 		ins.Args = append(ins.Args, p.field(arg, nil))

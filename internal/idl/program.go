@@ -65,6 +65,9 @@ type Instruction struct {
 	// Parent names the instruction a Codama sub-instruction belongs to; it
 	// is empty for top-level instructions.
 	Parent string
+	// path is the instruction's JSON path in the IDL, which differs from
+	// its index for Codama sub-instructions.
+	path string
 }
 
 // Field is a named, typed value: an instruction argument, a struct field or
