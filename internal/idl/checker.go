@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // checker collects the problems that make an IDL invalid and the warnings
@@ -73,8 +75,20 @@ func (v view) str(key string, required bool) string {
 	if required && s == "" {
 		v.c.fail(v.at(key), "empty: a non-empty string is required here")
 	}
+	if key == "name" {
+		if i := strings.IndexFunc(s, invisible); i >= 0 {
+			v.c.fail(v.at(key), "the name %q contains the invisible character %U: remove it", s, []rune(s[i:])[0])
+		}
+	}
 
 	return s
+}
+
+// invisible reports control characters and format characters such as
+// zero-width spaces and right-to-left overrides. A name that holds one
+// displays differently from what it is and cannot be looked up by name.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 func (v view) boolean(key string) bool {

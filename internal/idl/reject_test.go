@@ -64,6 +64,8 @@ func TestParseRejectsBrokenIDLs(t *testing.T) {
 		{"negative array length", legacy(`{"name":"a","accounts":[],"args":[{"name":"x","type":{"array":["u8",-1]}}]}`, ``), "instructions[0].args[0].type.array[1]", "whole number"},
 		{"account flag not a boolean", legacy(`{"name":"a","accounts":[{"name":"x","isMut":"yes","isSigner":false}],"args":[]}`, ``), "instructions[0].accounts[0].isMut", "true or false"},
 		{"nested account name missing", legacy(`{"name":"a","accounts":[{"name":"g","accounts":[{"isMut":true}]}],"args":[]}`, ``), "instructions[0].accounts[0].accounts[0].name", "missing"},
+		{"control character in a name", legacy(`{"name":"in\u0000it\u001b[31m","accounts":[],"args":[]}`, ``), "instructions[0].name", "invisible character U+0000"},
+		{"right-to-left override in a field name", legacy(`{"name":"a","accounts":[],"args":[{"name":"amo\u202etnu","type":"u8"}]}`, ``), "instructions[0].args[0].name", "invisible character U+202E"},
 		{"duplicate instruction", legacy(`{"name":"a","accounts":[],"args":[]},{"name":"a","accounts":[],"args":[]}`, ``), "instructions[1].name", "duplicate instruction name"},
 		{"unknown seed kind", legacy(`{"name":"a","accounts":[{"name":"x","isMut":false,"isSigner":false,"pda":{"seeds":[{"kind":"magic"}]}}],"args":[]}`, ``), "instructions[0].accounts[0].pda.seeds[0].kind", `unknown seed kind "magic"`},
 		{"shank discriminant too large", legacy(`{"name":"a","accounts":[],"args":[],"discriminant":{"type":"u8","value":256}}`, ``), "instructions[0].discriminant.value", "does not fit in u8"},
