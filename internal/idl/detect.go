@@ -58,7 +58,7 @@ func detectTree(root any) (Format, *InvalidError) {
 
 	if kind, present := obj.get("kind"); present {
 		if kind != "rootNode" {
-			return "", invalid("kind", "unknown kind %s: a Codama IDL has kind \"rootNode\"", describe(kind))
+			return "", invalid("kind", "the kind is %s, not \"rootNode\": a Codama IDL's root node has kind \"rootNode\"", describe(kind))
 		}
 		if _, ok := obj.get("program"); !ok {
 			return "", invalid("program", "missing: a Codama root node needs a program node")

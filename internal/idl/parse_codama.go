@@ -1,5 +1,7 @@
 package idl
 
+import "strings"
+
 // codamaParser reads a Codama root node. Codama is strict: every linked
 // type and PDA must be declared in the program node.
 type codamaParser struct {
@@ -46,14 +48,14 @@ func parseCodama(c *checker, root view) *Program {
 // node reads a Codama node, recording a problem when it is not an object
 // or its kind differs from the expected one.
 func (p *codamaParser) node(value any, path, kind string) (view, bool) {
-	v, ok := p.c.objectAt(value, path, "a "+kind)
+	v, ok := p.c.objectAt(value, path, article(kind)+" "+kind)
 	if !ok {
 		return view{}, false
 	}
 
 	got := v.str("kind", true)
 	if got != kind && got != "" {
-		p.c.fail(v.at("kind"), "expected a %s here, got %q", kind, got)
+		p.c.fail(v.at("kind"), "expected %s %s here, got %q", article(kind), kind, got)
 		return view{}, false
 	}
 
@@ -263,4 +265,13 @@ func (p *codamaParser) events(program view) []Event {
 	})
 
 	return events
+}
+
+// article returns the indefinite article for a node kind: "an" before a
+// vowel, as in an instructionNode, and "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
