@@ -92,10 +92,44 @@ func checkUniqueNames(c *checker, prog *Program) {
 	uniqueNames(c, section.types, "type", types, c.warn)
 
 	codes := make([]string, len(prog.Errors))
+	errorNames := make([]string, len(prog.Errors))
 	for i, e := range prog.Errors {
 		codes[i] = itoa(e.Code)
+		errorNames[i] = e.Name
 	}
 	uniqueValues(c, section.errors, "code", "error code", codes, c.warn)
+	uniqueNames(c, section.errors, "error", errorNames, c.warn)
+
+	checkMemberNames(c, prog, section)
+}
+
+// checkMemberNames warns about instruction arguments and struct fields
+// that share a name: tools that build clients from the IDL cannot tell
+// them apart.
+func checkMemberNames(c *checker, prog *Program, section sections) {
+	argsKey := "args"
+	if prog.Format == FormatCodama {
+		argsKey = "arguments"
+	}
+
+	for i, ins := range prog.Instructions {
+		path := ins.path
+		if path == "" {
+			path = indexPath(section.instructions, i)
+		}
+		uniqueNames(c, joinPath(path, argsKey), "argument", fieldNames(ins.Args), c.warn)
+	}
+	for i, td := range prog.Types {
+		uniqueNames(c, joinPath(indexPath(section.types, i), "type.fields"), "field", fieldNames(td.Fields), c.warn)
+	}
+}
+
+func fieldNames(fields []Field) []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return names
 }
 
 type sections struct {

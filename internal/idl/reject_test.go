@@ -170,3 +170,16 @@ func TestRustExpressionConstantIsWarning(t *testing.T) {
 	require.Len(t, prog.Warnings, 1, "warnings")
 	assert.Equal(t, "constants[0].value", prog.Warnings[0].Path, "warning path")
 }
+
+func TestDuplicateMemberNamesAreWarnings(t *testing.T) {
+	prog := mustParse(t, legacy(
+		`{"name":"a","accounts":[],"args":[{"name":"x","type":"u8"},{"name":"x","type":"u16"}]}`,
+		`{"name":"T","type":{"kind":"struct","fields":[{"name":"f","type":"u8"},{"name":"f","type":"u16"}]}}`,
+	))
+
+	var paths []string
+	for _, w := range prog.Warnings {
+		paths = append(paths, w.Path)
+	}
+	assert.ElementsMatch(t, []string{"instructions[0].args[1].name", "types[0].type.fields[1].name"}, paths, "a warning at each duplicate")
+}
