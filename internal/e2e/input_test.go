@@ -60,15 +60,26 @@ func TestEmptyMarkdownUploadGetsGeneratedDocs(t *testing.T) {
 	assert.Contains(t, read.Project.Docs, "initialize", "empty cpiMd means generated docs")
 }
 
-func TestIDLNameWithEscapedNULIsStored(t *testing.T) {
+// An escaped NUL in an IDL's text is data: the stored JSON holds the
+// escape, which every database can store. In a name it is rejected, like
+// every control character, because no one could look the name up.
+func TestIDLEscapedNULIsDataExceptInNames(t *testing.T) {
 	s := testserver.Start(t)
 	token := s.Token(t, "owner")
-	idl := `{"version": "0.1.0", "name": "x\u0000y", "instructions": [{"name": "go", "accounts": [], "args": []}]}`
+	inDocs := `{"version": "0.1.0", "name": "xy", "docs": ["a\u0000b"], "instructions": [{"name": "go", "accounts": [], "args": []}]}`
+	inName := `{"version": "0.1.0", "name": "x\u0000y", "instructions": [{"name": "go", "accounts": [], "args": []}]}`
 
 	res := s.Query(t, token, uploadMutation, map[string]any{"input": map[string]any{
-		"name": "nul name", "programId": programID("nul name"), "idlJson": idl,
+		"name": "nul docs", "programId": programID("nul docs"), "idlJson": inDocs,
 	}})
-	assert.Empty(t, res.Errors, "an escaped NUL inside the IDL is data: %s", res.Body)
+	assert.Empty(t, res.Errors, "an escaped NUL in the docs is data: %s", res.Body)
+
+	res = s.Query(t, token, uploadMutation, map[string]any{"input": map[string]any{
+		"name": "nul name", "programId": programID("nul name"), "idlJson": inName,
+	}})
+	require.NotEmpty(t, res.Errors, "a NUL in a name is rejected: %s", res.Body)
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code")
+	assert.Contains(t, res.Errors[0].Message, "invisible character U+0000", "the message names the character")
 }
 
 func TestNamesRejectInvisibleCharactersAndUnicodeHosts(t *testing.T) {
