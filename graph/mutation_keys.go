@@ -11,8 +11,8 @@ import (
 	"github.com/orquestra/orquestra/models"
 )
 
-// MaxKeysPerProject caps a project's API keys. Each key has an upload budget
-// of its own, so unlimited keys would multiply the upload rate limit.
+// MaxKeysPerProject caps a project's API keys, so that a project's owner
+// cannot create rows without bound.
 const MaxKeysPerProject = 20
 
 func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput) (*model.CreatedAPIKey, error) {
@@ -29,21 +29,13 @@ func (r *Resolver) createAPIKey(ctx context.Context, in model.CreateAPIKeyInput)
 		return nil, apperr.Field("input.expiresAt", "expiresAt %s is in the past: give a future time or omit it", in.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 
-	existing, err := r.Store.APIKeysOfProjects(ctx, []string{project.ID})
-	if err != nil {
-		return nil, err
-	}
-	if len(existing[project.ID]) >= MaxKeysPerProject {
-		return nil, apperr.New(apperr.Conflict, "project %s already has %d API keys, the maximum: revoke one it no longer needs", project.ID, MaxKeysPerProject)
-	}
-
 	key, hash, prefix, err := auth.NewAPIKey()
 	if err != nil {
 		return nil, err
 	}
 
 	row := &models.APIKey{ProjectID: project.ID, KeyHash: hash, Name: name, Prefix: prefix, ExpiresAt: in.ExpiresAt}
-	if err := r.Store.CreateAPIKey(ctx, row); err != nil {
+	if err := r.Store.CreateAPIKey(ctx, row, MaxKeysPerProject); err != nil {
 		return nil, err
 	}
 

@@ -1,18 +1,22 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orquestra/orquestra/graph"
 	"github.com/orquestra/orquestra/internal/auth"
 	"github.com/orquestra/orquestra/internal/testserver"
 )
@@ -296,4 +300,35 @@ func TestExpiredKeyCannotBeRotated(t *testing.T) {
 	require.NotEmpty(t, res.Errors, "rotating an expired key is rejected: %s", res.Body)
 	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "code")
 	assert.Contains(t, res.Errors[0].Message, "create a new key", "the message gives the fix")
+}
+
+// Concurrent createApiKey calls cannot pass the per-project limit together.
+func TestConcurrentKeyCreationKeepsTheLimit(t *testing.T) {
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "many keys", smallIDL(t), true)
+
+	body, err := json.Marshal(map[string]any{
+		"query":     `mutation($id: ID!) { createApiKey(input: {projectId: $id, name: "ci"}) { key } }`,
+		"variables": map[string]any{"id": projectID},
+	})
+	require.NoError(t, err, "encode the mutation")
+
+	const calls = 2 * graph.MaxKeysPerProject
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+owner)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+
+	assert.Equal(t, graph.MaxKeysPerProject, rowCounts(t, s)["api_keys"], "keys stored after %d concurrent calls", calls)
 }

@@ -42,10 +42,30 @@ func (s *Store) APIKeyByID(ctx context.Context, id string) (*models.APIKey, erro
 	return key, nil
 }
 
-// CreateAPIKey inserts a key and fills in its id and creation time.
-func (s *Store) CreateAPIKey(ctx context.Context, key *models.APIKey) error {
+// CreateAPIKey inserts a key and fills in its id and creation time, unless
+// the project has limit keys already. The count and the insert share one
+// transaction under the project's lock, so concurrent calls cannot pass
+// the limit together.
+func (s *Store) CreateAPIKey(ctx context.Context, key *models.APIKey, limit int) error {
 	key.ID, key.CreatedAt = newID(), time.Now().UTC()
-	if _, err := s.write.NewInsert().Model(key).Exec(ctx); err != nil {
+
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.lockProject(ctx, tx, key.ProjectID); err != nil {
+			return err
+		}
+
+		count, err := tx.NewSelect().Model((*models.APIKey)(nil)).Where("k.project_id = ?", key.ProjectID).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if count >= int64(limit) {
+			return apperr.New(apperr.Conflict, "project %s already has %d API keys, the maximum: revoke one it no longer needs", key.ProjectID, limit)
+		}
+
+		_, err = tx.NewInsert().Model(key).Exec(ctx)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create API key for project %s: %w", key.ProjectID, err)
 	}
 

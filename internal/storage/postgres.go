@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/orquestra/orquestra/migrations"
+	"github.com/orquestra/orquestra/models"
 )
 
 // PostgresPoolSize caps the connections one server opens to PostgreSQL.
@@ -60,17 +61,21 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// lockProject takes the project's row lock for the rest of the transaction
-// on PostgreSQL, so that two transactions that read the latest version and
-// insert the next one run one after the other. SQLite's single writer
-// already serialises them.
+// lockProject checks that the project exists and, on PostgreSQL, takes its
+// row lock for the rest of the transaction, so that two transactions that
+// read the project's rows and then write run one after the other. SQLite's
+// single writer already serialises them.
 func (s *Store) lockProject(ctx context.Context, tx bun.Tx, projectID string) error {
-	if s.dialect.Name != migrations.PostgreSQL.Name {
-		return nil
+	q := tx.NewSelect().Model((*models.Project)(nil)).Column("p.id").Where("p.id = ?", projectID)
+	if s.dialect.Name == migrations.PostgreSQL.Name {
+		q = q.For("UPDATE")
 	}
 
-	_, err := tx.ExecContext(ctx, "SELECT id FROM projects WHERE id = ? FOR UPDATE", projectID)
-	return err
+	var id string
+	if err := q.Scan(ctx, &id); err != nil {
+		return notFound(err, "project %s not found", projectID)
+	}
+	return nil
 }
 
 // DSN returns the PostgreSQL connection URL the store was opened with, or
