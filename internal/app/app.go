@@ -103,10 +103,10 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		return nil, err
 	}
 	if created {
-		log.Info("created a new, empty database: if you meant an existing one, check -db", "db", cfg.DB)
+		log.Info("created a new, empty database: if you meant an existing one, check -db", "db", storage.Redact(cfg.DB))
 	}
 	if len(applied) > 0 {
-		log.Info("applied migrations", "db", cfg.DB, "versions", applied)
+		log.Info("applied migrations", "db", storage.Redact(cfg.DB), "versions", applied)
 	}
 
 	return store, nil
@@ -164,7 +164,7 @@ func runMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error
 		return err
 	}
 
-	log.Info("database is up to date", "db", cfg.DB)
+	log.Info("database is up to date", "db", storage.Redact(cfg.DB))
 	return store.Close()
 }
 
@@ -187,12 +187,20 @@ func runGendata(ctx context.Context, cfg *config.Config, log *slog.Logger, stdou
 		return err
 	}
 
-	size := int64(-1)
-	if info, err := os.Stat(cfg.DB); err == nil {
-		size = info.Size()
+	_, err = fmt.Fprintf(stdout, "generated %d users, %d projects (%d public), %d IDL versions, %d known addresses in %s",
+		res.Users, res.Projects, res.PublicProjects, res.Versions, res.KnownAddresses, time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		return err
 	}
-	_, err = fmt.Fprintf(stdout, "generated %d users, %d projects (%d public), %d IDL versions, %d known addresses in %s; %s is %d bytes\n",
-		res.Users, res.Projects, res.PublicProjects, res.Versions, res.KnownAddresses, time.Since(start).Round(time.Millisecond), cfg.DB, size)
+
+	// A PostgreSQL database has no file whose size could be printed.
+	if info, statErr := os.Stat(cfg.DB); statErr == nil && !storage.IsPostgres(cfg.DB) {
+		_, err = fmt.Fprintf(stdout, "; %s is %d bytes", cfg.DB, info.Size())
+		if err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintln(stdout)
 	return err
 }
 

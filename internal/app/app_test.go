@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -213,4 +214,23 @@ func TestNewDatabaseIsLogged(t *testing.T) {
 	logs.Reset()
 	require.NoError(t, app.Run(context.Background(), []string{"token", "-db", path, "alice"}, noEnv, io.Discard, &logs), "token again")
 	assert.NotContains(t, logs.String(), "created a new", "a second run opens the existing file")
+}
+
+func TestLogsHideTheDatabasePassword(t *testing.T) {
+	dsn := testdb.DSN(t)
+	u, err := url.Parse(dsn)
+	password, set := "", false
+	if err == nil && u.User != nil {
+		password, set = u.User.Password()
+	}
+	if !set || password == "" {
+		t.Skip("the test database URL has no password: run with TEST_POSTGRES_DSN")
+	}
+
+	var logs bytes.Buffer
+	require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", dsn}, noEnv, io.Discard, &logs), "migrate")
+	require.NoError(t, app.Run(context.Background(), []string{"migrate", "-db", dsn}, noEnv, io.Discard, &logs), "migrate again")
+
+	assert.NotEmpty(t, logs.String(), "migrate logs")
+	assert.NotContains(t, logs.String(), ":"+password+"@", "the password is hidden")
 }

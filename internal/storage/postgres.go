@@ -45,6 +45,12 @@ func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*Store, er
 	return s, nil
 }
 
+// Redact hides the password of a PostgreSQL connection URL, for messages
+// and logs; a SQLite path is returned as it is.
+func Redact(dsn string) string {
+	return redact(dsn)
+}
+
 // redact hides the password of a connection URL, for messages and logs.
 func redact(dsn string) string {
 	at := strings.LastIndex(dsn, "@")
