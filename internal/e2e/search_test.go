@@ -18,6 +18,7 @@ func TestProjectSearchRules(t *testing.T) {
 	idl := smallIDL(t)
 	createProject(t, s, token, "Jupiter Aggregator", idl, true)
 	createProject(t, s, token, "Percent 100% Program", idl, true)
+	createProject(t, s, token, "Ωmega ÜNIVERSE", idl, true)
 
 	search := func(text string) []string {
 		var out struct {
@@ -40,12 +41,15 @@ func TestProjectSearchRules(t *testing.T) {
 	assert.Equal(t, []string{"Percent 100% Program"}, search("100%"), "% is matched literally")
 	assert.Empty(t, search("_upiter"), "_ is matched literally")
 	assert.Empty(t, search("' OR 1=1 --"), "quotes are data, not SQL")
+	assert.Equal(t, []string{"Ωmega ÜNIVERSE"}, search("ωmega"), "non-ASCII capitals match lower case")
+	assert.Equal(t, []string{"Ωmega ÜNIVERSE"}, search("üniverse"), "lower case matches non-ASCII capitals")
+	assert.Equal(t, []string{"Ωmega ÜNIVERSE"}, search("Ωmega ÜNIVERSE"), "the exact name matches")
 
 	var byOwner struct {
 		Projects struct{ TotalCount int }
 	}
 	s.Query(t, "", `{ projects(filter: {ownerUsername: "SEARCHER"}) { totalCount } }`, nil).Decode(t, &byOwner)
-	assert.Equal(t, 2, byOwner.Projects.TotalCount, "ownerUsername is matched without regard to case")
+	assert.Equal(t, 3, byOwner.Projects.TotalCount, "ownerUsername is matched without regard to case")
 
 	var byBadOwner struct {
 		Projects struct{ TotalCount int }

@@ -84,6 +84,16 @@ func (s *Store) lockProject(ctx context.Context, tx bun.Tx, projectID string) er
 	return nil
 }
 
+// lowerFunction is the SQL function that lower-cases text by Unicode's
+// rules, as strings.ToLower does: PostgreSQL's LOWER, and on SQLite, whose
+// LOWER changes only A to Z, the function registered in sqlite_functions.go.
+func (s *Store) lowerFunction() string {
+	if s.dialect.Name == migrations.PostgreSQL.Name {
+		return "LOWER"
+	}
+	return sqliteLower
+}
+
 // DSN returns the PostgreSQL connection URL the store was opened with, or
 // "" for SQLite, for the listener of change notifications.
 func (s *Store) DSN() string {

@@ -49,7 +49,7 @@ var (
 // and reflection was a large part of its cost.
 func (s *Store) ListProjects(ctx context.Context, viewer Viewer, filter ProjectFilter, page Page, joins Joins) ([]ListedProject, bool, error) {
 	q := listQuery(s.read.NewSelect().TableExpr("projects AS p"), joins)
-	q = viewer.visibleWhere(filterProjects(q, filter), "p")
+	q = viewer.visibleWhere(s.filterProjects(q, filter), "p")
 	if page.After != "" {
 		q = q.Where("p.id < ?", page.After)
 	}

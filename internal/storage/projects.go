@@ -60,7 +60,7 @@ func (s *Store) ProjectsByIDs(ctx context.Context, ids []string) ([]models.Proje
 // CountProjects counts the projects the viewer may see that match filter.
 func (s *Store) CountProjects(ctx context.Context, viewer Viewer, filter ProjectFilter) (int, error) {
 	q := s.read.NewSelect().Model((*models.Project)(nil))
-	q = viewer.visibleWhere(filterProjects(q, filter), "p")
+	q = viewer.visibleWhere(s.filterProjects(q, filter), "p")
 
 	count, err := q.Count(ctx)
 	if err != nil {
@@ -70,12 +70,13 @@ func (s *Store) CountProjects(ctx context.Context, viewer Viewer, filter Project
 	return int(count), nil
 }
 
-func filterProjects(q *bun.SelectQuery, f ProjectFilter) *bun.SelectQuery {
+func (s *Store) filterProjects(q *bun.SelectQuery, f ProjectFilter) *bun.SelectQuery {
 	if f.Search != "" {
 		pattern := "%" + escapeLike(strings.ToLower(f.Search)) + "%"
+		lower := bun.Safe(s.lowerFunction())
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where(`LOWER(p.name) LIKE ? ESCAPE '\'`, pattern).
-				WhereOr(`LOWER(p.description) LIKE ? ESCAPE '\'`, pattern).
+			return q.Where(`?(p.name) LIKE ? ESCAPE '\'`, lower, pattern).
+				WhereOr(`?(p.description) LIKE ? ESCAPE '\'`, lower, pattern).
 				WhereOr("p.program_id = ?", f.Search)
 		})
 	}
