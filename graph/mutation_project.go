@@ -125,7 +125,11 @@ func (r *Resolver) updateProject(ctx context.Context, id string, in model.Update
 	}
 	update.IsPublic = in.IsPublic
 
-	return r.Store.UpdateProject(ctx, project.ID, update)
+	updated, err := r.Store.UpdateProject(ctx, project.ID, update)
+	if err == nil && in.IsPublic != nil {
+		r.projectChanged(ctx, project.ID)
+	}
+	return updated, err
 }
 
 func (r *Resolver) setCustomDocs(ctx context.Context, projectID string, markdown *string) (*models.Project, error) {

@@ -122,6 +122,7 @@ func (r *mutationResolver) DeleteProject(ctx context.Context, id string) (string
 	if err := r.Store.DeleteProject(ctx, project.ID); err != nil {
 		return "", err
 	}
+	r.projectChanged(ctx, project.ID)
 
 	return project.ID, nil
 }

@@ -2,16 +2,22 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/orquestra/orquestra/internal/apperr"
 	"github.com/orquestra/orquestra/internal/auth"
+	"github.com/orquestra/orquestra/internal/events"
 	"github.com/orquestra/orquestra/models"
 )
 
 // idlVersionPublished streams the project's new versions to a subscriber
-// who may see the project. Each version is checked again when it arrives,
-// so that a project made private since the subscription began stops
-// reaching others, and so are the connection's credentials: a revoked key
-// or an expired token ends the subscription and closes the connection.
+// who may see the project. Each event is checked when it arrives. A
+// project deleted or made private to this subscriber ends the subscription
+// with NOT_FOUND, as for a project that does not exist. Credentials that no
+// longer hold end it and close the connection.
 func (r *Resolver) idlVersionPublished(ctx context.Context, projectID string) (<-chan *models.IDLVersion, error) {
 	if _, err := r.visibleProject(ctx, projectID); err != nil {
 		return nil, err
@@ -29,8 +35,20 @@ func (r *Resolver) idlVersionPublished(ctx context.Context, projectID string) (<
 				return
 			}
 
-			version, ok := r.deliverable(ctx, e.ProjectID, e.VersionID)
-			if !ok {
+			if !r.stillVisible(ctx, e.ProjectID) {
+				transport.AddSubscriptionError(ctx, &gqlerror.Error{
+					Message:    fmt.Sprintf("project %s not found", e.ProjectID),
+					Extensions: map[string]any{"code": string(apperr.NotFound)},
+				})
+				return
+			}
+			if e.VersionID == "" {
+				continue
+			}
+
+			version, err := r.Store.VersionByID(ctx, e.VersionID)
+			if err != nil {
+				r.Log.WarnContext(ctx, "load published version", "version_id", e.VersionID, "err", err)
 				continue
 			}
 
@@ -45,21 +63,29 @@ func (r *Resolver) idlVersionPublished(ctx context.Context, projectID string) (<
 	return out, nil
 }
 
-// deliverable loads a published version if the subscriber may still see
-// its project.
-func (r *Resolver) deliverable(ctx context.Context, projectID, versionID string) (*models.IDLVersion, bool) {
+// stillVisible reports whether the subscriber may still see the project.
+// A failed read counts as visible, so that a passing database error does
+// not end subscriptions, and the next event checks again.
+func (r *Resolver) stillVisible(ctx context.Context, projectID string) bool {
 	project, err := r.Store.ProjectByID(ctx, projectID)
-	if err != nil || !auth.Can(ctx, auth.ActionReadProject, auth.ProjectResource(project)) {
-		return nil, false
+	if apperr.Is(err, apperr.NotFound) {
+		return false
 	}
-
-	version, err := r.Store.VersionByID(ctx, versionID)
 	if err != nil {
-		r.Log.WarnContext(ctx, "load published version", "version_id", versionID, "err", err)
-		return nil, false
+		r.Log.WarnContext(ctx, "check a subscribed project", "project_id", projectID, "err", err)
+		return true
 	}
 
-	return version, true
+	return auth.Can(ctx, auth.ActionReadProject, auth.ProjectResource(project))
+}
+
+// projectChanged publishes an event without a version to the project's
+// subscribers after a delete or a visibility change, so that each checks
+// whether it may still see the project.
+func (r *Resolver) projectChanged(ctx context.Context, projectID string) {
+	if err := r.Events.Publish(context.WithoutCancel(ctx), events.Published{ProjectID: projectID}); err != nil {
+		r.Log.ErrorContext(ctx, "notify subscribers of a project change", "project_id", projectID, "err", err)
+	}
 }
 
 // rechecked identifies the caller of a WebSocket connection again and

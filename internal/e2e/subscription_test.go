@@ -136,3 +136,39 @@ func TestSubscriptionBadTokenClosesWith4403(t *testing.T) {
 	}
 	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "close code: %v", err)
 }
+
+// A subscription ends with NOT_FOUND when its project is deleted, or made
+// private to the subscriber, as a subscription to a missing project does.
+func TestSubscriptionEndsWhenProjectGoes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+
+	for _, change := range []string{
+		`mutation($id: ID!) { deleteProject(id: $id) }`,
+		`mutation($id: ID!) { updateProject(id: $id, input: {isPublic: false}) { id } }`,
+	} {
+		projectID := createProject(t, s, owner, "going "+change[11:17], smallIDL(t), true)
+		sub, err := testserver.Subscribe(ctx, s.URL, nil, publishedSubscription, map[string]any{"id": projectID})
+		require.NoError(t, err, "subscribe anonymously")
+		defer sub.Close()
+
+		first, err := sub.NextAfter(ctx, func(attempt int) {
+			body := string(smallIDL(t)) + strings.Repeat(" ", attempt+1)
+			res := s.Query(t, owner, publishMutation, map[string]any{"input": map[string]any{"projectId": projectID, "idlJson": body}})
+			require.Empty(t, res.Errors, "publish: %s", res.Body)
+		})
+		require.NoError(t, err, "the subscription is live")
+		require.Equal(t, "next", first.Type, "a version arrives: %s", first.Payload)
+
+		res := s.Query(t, owner, change, map[string]any{"id": projectID})
+		require.Empty(t, res.Errors, "%s: %s", change, res.Body)
+
+		ended, err := sub.Next(ctx)
+		require.NoError(t, err, "read the end of the subscription")
+		assert.Equal(t, "error", ended.Type, "the subscription ends with an error: %s", ended.Payload)
+		assert.Contains(t, string(ended.Payload), "NOT_FOUND", "the same answer as for a missing project")
+	}
+}
