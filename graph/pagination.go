@@ -50,10 +50,10 @@ func decodeCursor(kind string, after *string) (string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(*after)
 	prefix, value, ok := strings.Cut(string(raw), ":")
 	if err != nil || !ok || prefix != kind || value == "" {
-		return "", apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", *after)
+		return "", notACursor(*after)
 	}
 	if kind == projectCursor && !storage.ValidID(value) {
-		return "", apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", *after)
+		return "", notACursor(*after)
 	}
 
 	return value, nil
@@ -67,8 +67,18 @@ func decodeVersionCursor(after *string) (int, error) {
 
 	n, err := strconv.Atoi(value)
 	if err != nil || n < 1 {
-		return 0, apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", *after)
+		return 0, notACursor(*after)
 	}
 
 	return n, nil
+}
+
+// notACursor rejects an after argument. A cursor is short, so a long value
+// is shown cut, rather than sent back whole.
+func notACursor(after string) error {
+	shown := after
+	if len(shown) > 64 {
+		shown = shown[:64] + "..."
+	}
+	return apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", shown)
 }
