@@ -234,3 +234,15 @@ func TestLogsHideTheDatabasePassword(t *testing.T) {
 	assert.NotEmpty(t, logs.String(), "migrate logs")
 	assert.NotContains(t, logs.String(), ":"+password+"@", "the password is hidden")
 }
+
+func TestTokenReadsFlagsAfterTheName(t *testing.T) {
+	db := testdb.DSN(t)
+
+	var out bytes.Buffer
+	require.NoError(t, app.Run(context.Background(), []string{"token", "alice", "-db", db}, noEnv, &out, io.Discard), "token with -db after the name")
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	assert.Len(t, strings.Split(lines[len(lines)-1], "."), 3, "the last line is a JWT: %q", out.String())
+
+	err := app.Run(context.Background(), []string{"token", "alice", "-db", db, "bob"}, noEnv, io.Discard, io.Discard)
+	assert.Error(t, err, "a second user name is rejected")
+}

@@ -107,13 +107,22 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	// The flag package stops at the first argument, so flags after the
+	// token command's user name are parsed in a second pass.
+	cfg.Args = fs.Args()
+	if command == "token" && len(cfg.Args) > 1 {
+		name := cfg.Args[0]
+		if err := fs.Parse(cfg.Args[1:]); err != nil {
+			return nil, err
+		}
+		cfg.Args = append([]string{name}, fs.Args()...)
+	}
 	if err := fillFromEnv(fs, getenv); err != nil {
 		return nil, err
 	}
 	if getenv("GOGC") != "" {
 		cfg.GCPercent = 0
 	}
-	cfg.Args = fs.Args()
 	cfg.Limits.MaxBodyBytes = cfg.MaxBodyBytes
 	cfg.CORSOrigins = splitList(corsOrigins)
 
