@@ -246,3 +246,16 @@ func TestTokenReadsFlagsAfterTheName(t *testing.T) {
 	err := app.Run(context.Background(), []string{"token", "alice", "-db", db, "bob"}, noEnv, io.Discard, io.Discard)
 	assert.Error(t, err, "a second user name is rejected")
 }
+
+func TestCommandHelpListsItsOwnFlags(t *testing.T) {
+	var help bytes.Buffer
+	_ = app.Run(context.Background(), []string{"token", "-h"}, noEnv, io.Discard, &help)
+	assert.Contains(t, help.String(), "orquestra token [flags] USERNAME", "token's usage line")
+	assert.Contains(t, help.String(), "-db", "token reads -db")
+	assert.NotContains(t, help.String(), "-addr", "token does not listen")
+
+	help.Reset()
+	_ = app.Run(context.Background(), []string{"-h"}, noEnv, io.Discard, &help)
+	assert.Contains(t, help.String(), "Other commands: token USERNAME, migrate", "serve's help names the other commands")
+	assert.Contains(t, help.String(), "-addr", "serve listens")
+}

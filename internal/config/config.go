@@ -104,6 +104,8 @@ func Parse(command string, args []string, getenv func(string) string, output io.
 	fs.StringVar(&cfg.SignIn.APIURL, "github-api-url", signin.DefaultAPIURL, "GitHub's REST API base URL (ORQUESTRA_GITHUB_API_URL)")
 	fs.StringVar(&cfg.SignIn.FrontendURL, "frontend-url", "", "front-end URL that sign-in redirects to with #token=...; empty returns the token as JSON (ORQUESTRA_FRONTEND_URL)")
 
+	fs.Usage = func() { usage(fs, command, output) }
+
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -238,4 +240,46 @@ func (c *Config) checkPositive() error {
 	}
 
 	return nil
+}
+
+// commandUsage is the first lines of each command's help, and the flags it
+// reads; nil means every flag.
+var commandUsage = map[string]struct {
+	text  string
+	flags []string
+}{
+	"serve": {text: "usage: orquestra [serve] [flags]\n\nServes the GraphQL API and GraphiQL. Other commands: token USERNAME, migrate;\nrun orquestra COMMAND -h for their flags.\n"},
+	"token": {
+		text:  "usage: orquestra token [flags] USERNAME\n\nPrints a session token for the local user USERNAME, creating the user if needed.\n",
+		flags: []string{"db", "jwt-secret", "token-ttl", "log-level", "log-format"},
+	},
+	"migrate": {
+		text:  "usage: orquestra migrate [flags]\n\nApplies the database migrations and exits.\n",
+		flags: []string{"db", "log-level", "log-format"},
+	},
+}
+
+// usage prints a command's help: what it does and the flags it reads.
+func usage(fs *flag.FlagSet, command string, output io.Writer) {
+	help, known := commandUsage[command]
+	if !known {
+		fmt.Fprintf(output, "usage: orquestra %s [flags]\n", command)
+		fs.PrintDefaults()
+		return
+	}
+
+	fmt.Fprintf(output, "%s\nFlags:\n", help.text)
+	if help.flags == nil {
+		fs.PrintDefaults()
+		return
+	}
+
+	commandFlags := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	commandFlags.SetOutput(output)
+	for _, name := range help.flags {
+		if f := fs.Lookup(name); f != nil {
+			commandFlags.Var(f.Value, f.Name, f.Usage)
+		}
+	}
+	commandFlags.PrintDefaults()
 }
