@@ -6942,7 +6942,7 @@ func (ec *executionContext) _Project_customDocs(ctx context.Context, field graph
 			return ec.fieldContext_Project_customDocs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CustomDocs, nil
+			return obj.CustomDocs()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6953,7 +6953,7 @@ func (ec *executionContext) _Project_customDocs(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Project_customDocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_docs(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {

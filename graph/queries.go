@@ -103,7 +103,7 @@ func projectConnection(ctx context.Context, projects []models.Project, hasNext b
 	}
 	for i := range projects {
 		cursor := encodeCursor(projectCursor, projects[i].ID)
-		conn.Edges[i] = &model.ProjectEdge{Cursor: cursor, Node: model.NewProject(ctx, &projects[i], fields)}
+		conn.Edges[i] = &model.ProjectEdge{Cursor: cursor, Node: model.NewListedProject(ctx, &projects[i], fields)}
 		conn.PageInfo.EndCursor = &cursor
 	}
 

@@ -279,8 +279,9 @@ func (r *projectResolver) APIKeys(ctx context.Context, obj *model.Project) ([]*m
 
 // Docs is the resolver for the docs field.
 func (r *projectResolver) Docs(ctx context.Context, obj *model.Project) (*string, error) {
-	if obj.CustomDocs != nil {
-		return obj.CustomDocs, nil
+	custom, err := obj.CustomDocs()
+	if err != nil || custom != nil {
+		return custom, err
 	}
 
 	latest, err := loader.FromContext(ctx).LatestVersion.Load(ctx, obj.ID)()

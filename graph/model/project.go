@@ -27,6 +27,37 @@ type Project struct {
 	count   dataloader.Thunk[int]
 	socials dataloader.Thunk[*models.ProjectSocials]
 	known   dataloader.Thunk[[]models.KnownAddress]
+
+	// listed is set for a project read by a list, which leaves out the
+	// custom docs; CustomDocs then loads them.
+	listed bool
+	docs   dataloader.Thunk[*string]
+}
+
+// NewListedProject is NewProject for a project read by a list, without its
+// custom docs. It starts loading them when fields names customDocs or docs.
+func NewListedProject(ctx context.Context, p *models.Project, fields map[string]bool) *Project {
+	project := NewProject(ctx, p, fields)
+	project.listed = true
+	if fields["customDocs"] || fields["docs"] {
+		project.docs = loader.FromContext(ctx).CustomDocs.Load(ctx, p.ID)
+	}
+
+	return project
+}
+
+// CustomDocs is the Markdown the owner set in place of the generated docs,
+// or nil.
+func (p *Project) CustomDocs() (*string, error) {
+	if !p.listed {
+		return p.Project.CustomDocs, nil
+	}
+
+	load := p.docs
+	if load == nil {
+		load = loader.FromContext(p.ctx).CustomDocs.Load(p.ctx, p.ID)
+	}
+	return load()
 }
 
 // NewProject wraps p for the request of ctx and starts loading the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/testserver"
@@ -99,5 +100,47 @@ func TestStatementCountIndependentOfRows(t *testing.T) {
 		// The list, which joins the owners, latest versions, version counts
 		// and socials; its count; and one batch for the known addresses.
 		require.Equal(t, int64(3), statements, "statements for a page of %d projects", first)
+	}
+}
+
+// Lists leave custom docs out of their statement and load them only when
+// the query asks for them.
+func TestListsLoadCustomDocsOnRequest(t *testing.T) {
+	s := testserver.Start(t)
+	owner := s.Token(t, "docs-owner")
+	custom := createProject(t, s, owner, "custom docs", smallIDL(t), true)
+	plain := createProject(t, s, owner, "generated docs", smallIDL(t), true)
+	res := s.Query(t, owner, `mutation($id: ID!) { setCustomDocs(projectId: $id, markdown: "# Custom") { id } }`, map[string]any{"id": custom})
+	require.Empty(t, res.Errors, "set custom docs: %s", res.Body)
+
+	type node struct {
+		ID         string
+		CustomDocs *string
+		Docs       string
+	}
+	var out struct {
+		Projects struct{ Edges []struct{ Node node } }
+		User     struct {
+			Projects struct{ Edges []struct{ Node node } }
+		}
+	}
+	s.Query(t, "", `query($u: String) {
+		projects(first: 2) { edges { node { id customDocs docs } } }
+		user(username: $u) { projects(first: 2) { edges { node { id customDocs docs } } } }
+	}`, map[string]any{"u": "docs-owner"}).Decode(t, &out)
+
+	for name, edges := range map[string][]struct{ Node node }{"projects": out.Projects.Edges, "user.projects": out.User.Projects.Edges} {
+		require.Len(t, edges, 2, "%s lists both projects", name)
+		for _, e := range edges {
+			switch e.Node.ID {
+			case custom:
+				require.NotNil(t, e.Node.CustomDocs, "%s: custom docs of the custom project", name)
+				assert.Equal(t, "# Custom", *e.Node.CustomDocs, "%s: custom docs", name)
+				assert.Equal(t, "# Custom", e.Node.Docs, "%s: docs are the custom docs", name)
+			case plain:
+				assert.Nil(t, e.Node.CustomDocs, "%s: no custom docs", name)
+				assert.Contains(t, e.Node.Docs, "initialize", "%s: generated docs", name)
+			}
+		}
 	}
 }

@@ -168,3 +168,12 @@ func (b *batches) userCounts(ctx context.Context, userIDs []string) []*dataloade
 
 	return results(userIDs, found, orNil[string, storage.UserCounts])
 }
+
+func (b *batches) customDocs(ctx context.Context, projectIDs []string) []*dataloader.Result[*string] {
+	found, err := b.store.CustomDocsOfProjects(ctx, projectIDs)
+	if err != nil {
+		return failAll[string, *string](projectIDs, err)
+	}
+
+	return results(projectIDs, found, orNil[string, *string])
+}

@@ -53,6 +53,7 @@ type Loaders struct {
 	Socials         *dataloader.Loader[string, *models.ProjectSocials]
 	KnownAddresses  *dataloader.Loader[string, []models.KnownAddress]
 	APIKeys         *dataloader.Loader[string, []models.APIKey]
+	CustomDocs      *dataloader.Loader[string, *string]
 	UserProjects    *dataloader.Loader[storage.UserPageKey, *storage.ProjectPage]
 	UserCounts      *dataloader.Loader[string, storage.UserCounts]
 
@@ -88,6 +89,7 @@ func New(store *storage.Store, viewer storage.Viewer, opts Options) *Loaders {
 		Socials:         newLoader(b.socials, opts),
 		KnownAddresses:  newLoader(b.knownAddresses, opts),
 		APIKeys:         newLoader(b.apiKeys, opts),
+		CustomDocs:      newLoader(b.customDocs, opts),
 		UserProjects:    newLoader(b.userProjects, opts),
 		UserCounts:      newLoader(b.userCounts, opts),
 	}

@@ -31,9 +31,11 @@ type ListedProject struct {
 
 // The columns each joined table contributes, in the order the scan
 // destinations below list them. The versions leave out their bodies, like
-// every list read. TestListColumnsCoverModels checks these against the models.
+// every list read, and the projects their custom docs, Markdown of up to
+// megabytes that CustomDocsOfProjects reads when a query asks for it.
+// TestListColumnsCoverModels checks these against the models.
 var (
-	projectListColumns  = []string{"id", "user_id", "name", "description", "program_id", "is_public", "custom_docs", "created_at", "updated_at"}
+	projectListColumns  = []string{"id", "user_id", "name", "description", "program_id", "is_public", "created_at", "updated_at"}
 	userListColumns     = []string{"id", "github_id", "username", "email", "avatar_url", "created_at", "updated_at"}
 	versionListColumns  = []string{"id", "project_id", "docs_generated", "version", "format", "sha256", "size_bytes", "created_at"}
 	socialsListColumns  = []string{"id", "project_id", "twitter", "discord", "telegram", "github", "website", "created_at", "updated_at"}
@@ -134,7 +136,7 @@ type nullSocials struct {
 
 func (r *listRow) dest(joins Joins) []any {
 	p := &r.project
-	dest := []any{&p.ID, &p.UserID, &p.Name, &p.Description, &p.ProgramID, &p.IsPublic, &p.CustomDocs, &p.CreatedAt, &p.UpdatedAt}
+	dest := []any{&p.ID, &p.UserID, &p.Name, &p.Description, &p.ProgramID, &p.IsPublic, &p.CreatedAt, &p.UpdatedAt}
 	if joins.Owner {
 		u := &r.owner
 		dest = append(dest, &u.ID, &u.GitHubID, &u.Username, &u.Email, &u.AvatarURL, &u.CreatedAt, &u.UpdatedAt)

@@ -22,7 +22,7 @@ func TestListColumnsCoverModels(t *testing.T) {
 		columns []string
 		skip    []string
 	}{
-		{models.Project{}, projectListColumns, nil},
+		{models.Project{}, projectListColumns, []string{"custom_docs"}},
 		{models.User{}, userListColumns, nil},
 		{models.IDLVersion{}, versionListColumns, versionBodyColumns},
 		{models.ProjectSocials{}, socialsListColumns, nil},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/orquestra/orquestra/internal/gendata"
@@ -97,4 +98,27 @@ func listAll(t *testing.T, store *storage.Store, joins storage.Joins) []storage.
 		}
 		page.After = projects[len(projects)-1].ID
 	}
+}
+
+// A list never reads custom docs, which may be megabytes per project;
+// CustomDocsOfProjects reads them when asked.
+func TestListsLeaveCustomDocsOut(t *testing.T) {
+	ctx := context.Background()
+	store := generatedStore(t, 10, 5)
+	listed := listAll(t, store, storage.Joins{})
+	require.NotEmpty(t, listed, "projects listed")
+	id := listed[0].ID
+
+	_, err := store.WriteDB().NewUpdate().Model((*models.Project)(nil)).Set("custom_docs = ?", "# Custom").Where("id = ?", id).Exec(ctx)
+	require.NoError(t, err, "set custom docs")
+
+	for _, p := range listAll(t, store, storage.Joins{}) {
+		assert.Nil(t, p.CustomDocs, "the list left out the custom docs of %s", p.ID)
+	}
+
+	docs, err := store.CustomDocsOfProjects(ctx, []string{id, listed[1].ID})
+	require.NoError(t, err, "read custom docs")
+	require.Contains(t, docs, id, "custom docs of the project that has them")
+	assert.Equal(t, "# Custom", *docs[id], "custom docs")
+	assert.NotContains(t, docs, listed[1].ID, "no entry for a project without custom docs")
 }

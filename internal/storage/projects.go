@@ -228,8 +228,7 @@ func (s *Store) ProjectsOfUsers(ctx context.Context, viewer Viewer, userIDs []st
 		return map[string]*ProjectPage{}, nil
 	}
 
-	inner := s.read.NewSelect().Model((*models.Project)(nil)).
-		ColumnExpr("p.*").
+	inner := columns(s.read.NewSelect().Model((*models.Project)(nil)), "p", projectListColumns).
 		ColumnExpr("ROW_NUMBER() OVER (PARTITION BY p.user_id ORDER BY p.id DESC) AS rank").
 		Where("p.user_id IN (?)", bun.In(userIDs))
 	inner = viewer.visibleWhere(inner, "p")
@@ -299,4 +298,30 @@ func (s *Store) CountsOfUsers(ctx context.Context, viewer Viewer, userIDs []stri
 	}
 
 	return counts, nil
+}
+
+// CustomDocsOfProjects returns the custom docs of the projects that have
+// them, keyed by project id. Lists leave the docs out, so a page of
+// projects reads them only when a query asks for them.
+func (s *Store) CustomDocsOfProjects(ctx context.Context, projectIDs []string) (map[string]*string, error) {
+	projectIDs = validIDs(projectIDs)
+	if len(projectIDs) == 0 {
+		return map[string]*string{}, nil
+	}
+
+	var rows []struct {
+		ID         string `bun:"id"`
+		CustomDocs string `bun:"custom_docs"`
+	}
+	err := s.read.NewSelect().Model((*models.Project)(nil)).Column("p.id", "p.custom_docs").
+		Where("p.id IN (?)", bun.In(projectIDs)).Where("p.custom_docs IS NOT NULL").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("load the custom docs of %d projects: %w", len(projectIDs), err)
+	}
+
+	found := make(map[string]*string, len(rows))
+	for i := range rows {
+		found[rows[i].ID] = &rows[i].CustomDocs
+	}
+	return found, nil
 }
