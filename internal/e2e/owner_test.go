@@ -185,3 +185,35 @@ func TestUpdateProjectFields(t *testing.T) {
 	s.Query(t, "", `query($id: ID!) { project(id: $id) { id } }`, map[string]any{"id": id}).Decode(t, &anon)
 	assert.Nil(t, anon.Project, "a project made private disappears for others")
 }
+
+// Each root field of a mutation reads the writes of the fields before it,
+// not rows the request's loaders cached earlier.
+func TestMutationFieldsSeeEarlierWrites(t *testing.T) {
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	id := createProject(t, s, owner, "fresh reads", smallIDL(t), true)
+
+	var out struct {
+		A struct{ VersionCount int }
+		S struct{ Twitter string }
+		V struct {
+			Version int
+			Project struct {
+				VersionCount  int
+				LatestVersion struct{ Version int }
+				Socials       struct{ Twitter string }
+			}
+		}
+	}
+	s.Query(t, owner, `mutation($id: ID!, $idl: String!) {
+		a: updateProject(id: $id, input: {name: "fresh reads"}) { versionCount socials { twitter } }
+		s: setProjectSocials(projectId: $id, input: {twitter: "https://x.com/fresh"}) { twitter }
+		v: publishIdlVersion(input: {projectId: $id, idlJson: $idl}) { version project { versionCount latestVersion { version } socials { twitter } } }
+	}`, map[string]any{"id": id, "idl": string(smallIDL(t)) + " "}).Decode(t, &out)
+
+	assert.Equal(t, 1, out.A.VersionCount, "one version before the publish")
+	assert.Equal(t, 2, out.V.Version, "the published version")
+	assert.Equal(t, 2, out.V.Project.VersionCount, "the count read after the publish")
+	assert.Equal(t, 2, out.V.Project.LatestVersion.Version, "the latest version read after the publish")
+	assert.Equal(t, out.S.Twitter, out.V.Project.Socials.Twitter, "socials read after they were set")
+}

@@ -173,3 +173,22 @@ func orNotFound[V any](what string) func(string) *dataloader.Result[V] {
 		return &dataloader.Result[V]{Error: apperr.New(apperr.NotFound, "%s %s not found", what, id)}
 	}
 }
+
+// ClearAll empties every loader's cache. A mutation runs it before each of
+// its root fields, so that a field reads the writes of the fields before it
+// rather than rows cached earlier in the request.
+func (l *Loaders) ClearAll() {
+	l.User.ClearAll()
+	l.Project.ClearAll()
+	l.LatestVersion.ClearAll()
+	l.VersionByNumber.ClearAll()
+	l.VersionBody.ClearAll()
+	l.VersionCount.ClearAll()
+	l.Versions.ClearAll()
+	l.Socials.ClearAll()
+	l.KnownAddresses.ClearAll()
+	l.APIKeys.ClearAll()
+	l.CustomDocs.ClearAll()
+	l.UserProjects.ClearAll()
+	l.UserCounts.ClearAll()
+}

@@ -234,6 +234,7 @@ func newGraphQL(opts Options) *handler.Server {
 	srv.SetRecoverFunc(graph.Recover(opts.Log))
 	srv.AroundOperations(recordOperation)
 	srv.AroundOperations(aroundWebSocketOperations)
+	srv.AroundRootFields(freshReadsPerMutation)
 
 	return srv
 }
@@ -334,4 +335,16 @@ func logRequests(log *slog.Logger, m *metrics.Metrics, next http.Handler) http.H
 			"duration", elapsed,
 		)
 	})
+}
+
+// freshReadsPerMutation empties the request's loader caches before each root
+// field of a mutation. gqlgen runs a mutation's root fields one after the
+// other, so each then reads the rows that the fields before it wrote.
+func freshReadsPerMutation(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	op := graphql.GetOperationContext(ctx)
+	if op != nil && op.Operation != nil && op.Operation.Operation == ast.Mutation {
+		loader.FromContext(ctx).ClearAll()
+	}
+
+	return next(ctx)
 }
