@@ -56,7 +56,7 @@ func (r *Resolver) rotateAPIKey(ctx context.Context, id string) (*model.CreatedA
 		return nil, err
 	}
 
-	row, err := r.Store.RotateAPIKey(ctx, key.ID, hash, prefix)
+	row, err := r.Store.RotateAPIKey(ctx, key.ID, key.KeyHash, hash, prefix)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,9 @@ func projectFilter(ctx context.Context, f *model.ProjectFilter) (storage.Project
 		return filter, err
 	}
 	filter.OwnerID = deref(f.OwnerID)
+	if filter.OwnerID != "" && !storage.ValidID(filter.OwnerID) {
+		return filter, apperr.Field("filter.ownerId", "%q is not a user id: give the id of a user, as User.id returns it", truncate(filter.OwnerID, 64))
+	}
 	filter.OwnerUsername = deref(f.OwnerUsername)
 	if filter.OwnerID != "" && filter.OwnerUsername != "" {
 		return filter, apperr.Field("filter.ownerUsername", "both ownerId and ownerUsername were given: give one of them")
@@ -181,4 +184,12 @@ func deref(s *string) string {
 	}
 
 	return *s
+}
+
+// truncate cuts a value echoed in a message to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

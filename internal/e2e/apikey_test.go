@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -331,4 +332,70 @@ func TestConcurrentKeyCreationKeepsTheLimit(t *testing.T) {
 	wg.Wait()
 
 	assert.Equal(t, graph.MaxKeysPerProject, rowCounts(t, s)["api_keys"], "keys stored after %d concurrent calls", calls)
+}
+
+// Concurrent rotations of one key either run one after another, each
+// replacing the key the one before returned, or find that another rotation
+// replaced the key they read and are rejected with CONFLICT. Either way
+// exactly one of the returned keys works.
+func TestConcurrentRotationsLeaveOneKey(t *testing.T) {
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "rotations", smallIDL(t), true)
+	_, keyID := createKey(t, s, owner, projectID, "ci")
+
+	body, err := json.Marshal(map[string]any{
+		"query":     `mutation($id: ID!) { rotateApiKey(id: $id) { key } }`,
+		"variables": map[string]any{"id": keyID},
+	})
+	require.NoError(t, err, "encode the mutation")
+
+	const calls = 5
+	answers := make(chan []byte, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+owner)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				answers <- nil
+				return
+			}
+			defer res.Body.Close()
+			data, _ := io.ReadAll(res.Body)
+			answers <- data
+		}()
+	}
+	wg.Wait()
+	close(answers)
+
+	var keys []string
+	for answer := range answers {
+		var out struct {
+			Data struct {
+				RotateAPIKey *struct{ Key string } `json:"rotateApiKey"`
+			}
+			Errors []struct{ Extensions map[string]any }
+		}
+		require.NoError(t, json.Unmarshal(answer, &out), "decode %s", answer)
+		if out.Data.RotateAPIKey != nil {
+			keys = append(keys, out.Data.RotateAPIKey.Key)
+			continue
+		}
+		require.NotEmpty(t, out.Errors, "a rejected rotation has an error: %s", answer)
+		assert.Equal(t, "CONFLICT", out.Errors[0].Extensions["code"], "code of a losing rotation")
+	}
+	require.NotEmpty(t, keys, "a rotation succeeds")
+	working := 0
+	for _, key := range keys {
+		res := s.QueryAs(t, testserver.Credentials{APIKey: key}, `{ project(id: "`+projectID+`") { id } }`, nil)
+		if len(res.Errors) == 0 {
+			working++
+		}
+	}
+	assert.Equal(t, 1, working, "one of the %d returned keys works", len(keys))
 }

@@ -51,11 +51,8 @@ func TestProjectSearchRules(t *testing.T) {
 	s.Query(t, "", `{ projects(filter: {ownerUsername: "SEARCHER"}) { totalCount } }`, nil).Decode(t, &byOwner)
 	assert.Equal(t, 3, byOwner.Projects.TotalCount, "ownerUsername is matched without regard to case")
 
-	var byBadOwner struct {
-		Projects struct{ TotalCount int }
-	}
-	s.Query(t, "", `{ projects(filter: {ownerId: "not-a-uuid"}) { totalCount } }`, nil).Decode(t, &byBadOwner)
-	assert.Zero(t, byBadOwner.Projects.TotalCount, "a malformed owner id matches nothing")
+	res := s.Query(t, "", `{ projects(filter: {ownerId: "not-a-uuid"}) { totalCount } }`, nil)
+	assert.Equal(t, "BAD_USER_INPUT", res.Code(0), "a malformed owner id is rejected: %s", res.Body)
 }
 
 func TestProjectFilterRejections(t *testing.T) {

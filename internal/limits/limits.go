@@ -72,21 +72,28 @@ func (e Extension) MutateOperationContext(_ context.Context, op *graphql.Operati
 	m := measure(op.Doc, op.Operation)
 	switch {
 	case e.Limits.Depth > 0 && m.depth > e.Limits.Depth:
-		return limitError(CodeTooDeep, "depth", m.depth, e.Limits.Depth, "nest fewer selections")
+		return limitError(CodeTooDeep, "the operation nests %s levels deep", m.depth, e.Limits.Depth, "nest fewer selections")
 	case e.Limits.Aliases > 0 && m.aliases > e.Limits.Aliases:
-		return limitError(CodeTooManyAlias, "aliases", m.aliases, e.Limits.Aliases, "use fewer aliases")
+		return limitError(CodeTooManyAlias, "the operation has %s aliases", m.aliases, e.Limits.Aliases, "use fewer aliases")
 	case e.Limits.RootFields > 0 && m.rootFields > e.Limits.RootFields:
-		return limitError(CodeTooManyFields, "root fields", m.rootFields, e.Limits.RootFields, "split the operation")
+		return limitError(CodeTooManyFields, "the operation has %s root fields", m.rootFields, e.Limits.RootFields, "split the operation")
 	case e.Limits.Selections > 0 && m.selections > e.Limits.Selections:
-		return limitError(CodeTooManySelect, "field selections, counting each place a fragment is spread,", m.selections, e.Limits.Selections, "spread fragments fewer times, or split the operation")
+		return limitError(CodeTooManySelect, "the operation selects %s fields, counting each place a fragment is spread", m.selections, e.Limits.Selections, "spread fragments fewer times, or split the operation")
 	}
 
 	return nil
 }
 
+// limitError reports a measure over its limit. what is the message with a
+// %s for the measure, which reads "more than N" when the count saturated.
 func limitError(code, what string, got, limit int, fix string) *gqlerror.Error {
+	amount := fmt.Sprint(got)
+	if got >= saturate {
+		amount = fmt.Sprintf("more than %d", saturate)
+	}
+
 	return &gqlerror.Error{
-		Message:    fmt.Sprintf("the operation has %d %s, over the limit of %d: %s", got, what, limit, fix),
+		Message:    fmt.Sprintf(what+", over the limit of %d: %s", amount, limit, fix),
 		Extensions: map[string]any{"code": code, "limit": limit, "actual": got},
 	}
 }

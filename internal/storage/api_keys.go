@@ -73,18 +73,20 @@ func (s *Store) CreateAPIKey(ctx context.Context, key *models.APIKey, limit int)
 }
 
 // RotateAPIKey replaces a key's hash and prefix, so that the old key stops
-// working, and returns the updated key.
-func (s *Store) RotateAPIKey(ctx context.Context, id, hash, prefix string) (*models.APIKey, error) {
+// working, and returns the updated key. oldHash is the hash the caller
+// read: when another rotation replaced it first, this one is rejected, so
+// that of two concurrent rotations only one returns a working key.
+func (s *Store) RotateAPIKey(ctx context.Context, id, oldHash, hash, prefix string) (*models.APIKey, error) {
 	key := new(models.APIKey)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*models.APIKey)(nil)).
 			Set("key = ?", hash).Set("prefix = ?", prefix).Set("last_used = NULL").
-			Where("id = ?", id).Exec(ctx)
+			Where("id = ?", id).Where("key = ?", oldHash).Exec(ctx)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.NotFound, "API key %s not found", id)
+			return apperr.New(apperr.Conflict, "API key %s was rotated or revoked by another request at the same time: read the project's apiKeys and try again", id)
 		}
 
 		return tx.NewSelect().Model(key).Where("k.id = ?", id).Scan(ctx)
