@@ -135,6 +135,9 @@ func TestSubscriptionBadTokenClosesWith4403(t *testing.T) {
 		require.NotEqual(t, "connection_ack", m["type"], "a bad token is not acknowledged")
 	}
 	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "close code: %v", err)
+	var closed websocket.CloseError
+	require.ErrorAs(t, err, &closed, "a close frame")
+	assert.Contains(t, closed.Reason, "token", "the reason says what is wrong: %q", closed.Reason)
 }
 
 // A subscription ends with NOT_FOUND when its project is deleted, or made

@@ -253,3 +253,26 @@ func TestWebSocketDuplicateSubscriptionIDClosesWith4409(t *testing.T) {
 	_, err := readUntil(ctx, conn, func(map[string]any) bool { return false })
 	assert.Equal(t, websocket.StatusCode(4409), websocket.CloseStatus(err), "a running id reused closes the connection: %v", err)
 }
+
+func TestLegacyProtocolDuplicateIDClosesWith4409(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	s := testserver.Start(t)
+	owner := s.Token(t, "owner")
+	projectID := createProject(t, s, owner, "legacy", smallIDL(t), true)
+
+	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
+	require.NoError(t, err, "dial with graphql-ws")
+	defer conn.CloseNow()
+	require.NoError(t, wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}), "send connection_init")
+	_, err = readUntil(ctx, conn, func(m map[string]any) bool { return m["type"] == "connection_ack" })
+	require.NoError(t, err, "read connection_ack")
+
+	start := map[string]any{"id": "a", "type": "start", "payload": map[string]any{"query": publishedSubscription, "variables": map[string]any{"id": projectID}}}
+	require.NoError(t, wsjson.Write(ctx, conn, start), "start a")
+	require.NoError(t, wsjson.Write(ctx, conn, start), "start a again")
+	_, err = readUntil(ctx, conn, func(map[string]any) bool { return false })
+	assert.Equal(t, websocket.StatusCode(4409), websocket.CloseStatus(err), "a running id reused closes the connection: %v", err)
+}

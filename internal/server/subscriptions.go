@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
@@ -37,7 +38,7 @@ func initConnection(opts Options) transport.WebsocketInitFunc {
 		id, err := auth.IdentifyPayload(ctx, opts.Tokens, opts.Store, opts.Log, payload)
 		if err != nil {
 			opts.Log.WarnContext(ctx, "rejected WebSocket credentials", "err", err)
-			return reject(ctx, 4403, "Forbidden"), nil, err
+			return reject(ctx, 4403, closeReason("Forbidden: "+err.Error())), nil, err
 		}
 
 		connCtx, cancel := context.WithCancel(ctx)
@@ -97,4 +98,19 @@ func stopping(opts Options) context.Context {
 		return context.Background()
 	}
 	return opts.Stopping
+}
+
+// closeReason cuts a close frame's reason to the 123 bytes a frame may
+// carry, at a character boundary.
+func closeReason(reason string) string {
+	const maxReason = 123
+	if len(reason) <= maxReason {
+		return reason
+	}
+
+	cut := maxReason - len("...")
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut] + "..."
 }

@@ -108,8 +108,13 @@ type sessionConn struct {
 	running map[string]bool
 }
 
-// transportWS is the subprotocol whose operation ids sessionConn checks.
-const transportWS = "graphql-transport-ws"
+// The subprotocols whose operation ids sessionConn checks, and the message
+// types that start an operation in each: graphql-transport-ws and the
+// legacy graphql-ws protocol, which gqlgen also accepts.
+const (
+	transportWS = "graphql-transport-ws"
+	legacyWS    = "graphql-ws"
+)
 
 // protocolMessage is the part of a graphql-transport-ws message that
 // sessionConn reads.
@@ -122,7 +127,7 @@ type protocolMessage struct {
 // notes the operation ids it starts and completes.
 func (c *sessionConn) NextReader() (int, io.Reader, error) {
 	kind, r, err := c.WebsocketConn.NextReader()
-	if err != nil || c.Subprotocol() != transportWS {
+	if err != nil || !c.tracksIDs() {
 		return kind, r, err
 	}
 
@@ -134,13 +139,13 @@ func (c *sessionConn) NextReader() (int, io.Reader, error) {
 	var m protocolMessage
 	if json.Unmarshal(data, &m) == nil && m.ID != "" {
 		switch m.Type {
-		case "subscribe":
+		case "subscribe", "start":
 			if !c.start(m.ID) {
 				reason := fmt.Sprintf("Subscriber for %.80s already exists", m.ID)
 				_ = c.WebsocketConn.WriteClose(4409, reason)
 				return kind, nil, errors.New(reason)
 			}
-		case "complete":
+		case "complete", "stop":
 			c.finish(m.ID)
 		}
 	}
@@ -151,7 +156,7 @@ func (c *sessionConn) NextReader() (int, io.Reader, error) {
 // WriteJSON sends a message and forgets the id of an operation that the
 // message ends.
 func (c *sessionConn) WriteJSON(v any) error {
-	if c.Subprotocol() == transportWS {
+	if c.tracksIDs() {
 		if data, err := json.Marshal(v); err == nil {
 			var m protocolMessage
 			if json.Unmarshal(data, &m) == nil && (m.Type == "complete" || m.Type == "error") {
@@ -161,6 +166,11 @@ func (c *sessionConn) WriteJSON(v any) error {
 	}
 
 	return c.WebsocketConn.WriteJSON(v)
+}
+
+func (c *sessionConn) tracksIDs() bool {
+	protocol := c.Subprotocol()
+	return protocol == transportWS || protocol == legacyWS || protocol == ""
 }
 
 // start records a running operation id, and reports false when it runs already.
