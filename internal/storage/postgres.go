@@ -41,8 +41,23 @@ func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*Store, er
 	db := bun.NewDB(sqldb, pgdialect.New())
 	db.AddQueryHook(&queryHook{store: s})
 	s.read, s.write = db, db
+	s.warnASCIILocale(ctx)
 
 	return s, nil
+}
+
+// warnASCIILocale logs a warning when the database's character type is C
+// or POSIX, where LOWER changes only A to Z, so that project search would
+// tell capital and small non-ASCII letters apart.
+func (s *Store) warnASCIILocale(ctx context.Context) {
+	var ctype string
+	if err := s.read.QueryRowContext(ctx, "SHOW lc_ctype").Scan(&ctype); err != nil {
+		s.log.WarnContext(ctx, "read the database's lc_ctype", "err", err)
+		return
+	}
+	if ctype == "C" || ctype == "POSIX" {
+		s.log.WarnContext(ctx, "the database's lc_ctype is "+ctype+", so search matches non-ASCII letters only in the same case: create the database with a UTF-8 locale such as C.UTF-8", "lc_ctype", ctype)
+	}
 }
 
 // Redact hides the password of a PostgreSQL connection URL, for messages
