@@ -161,3 +161,21 @@ func TestSIGTERMClosesWebSockets(t *testing.T) {
 		t.Fatal("the server did not stop after SIGTERM")
 	}
 }
+
+// A connection that never sent connection_init gets a close frame too.
+func TestSIGTERMClosesUninitialisedWebSockets(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ws-raw.db")
+	p := start(t, db)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(p.url, "http") + "/query"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err, "dial %s", url)
+	defer conn.CloseNow()
+
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM), "send SIGTERM")
+	var m map[string]any
+	err = wsjson.Read(ctx, conn, &m)
+	assert.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err), "the connection ends with a close frame: %v", err)
+}

@@ -131,7 +131,7 @@ func New(opts Options) http.Handler {
 	)
 
 	mux := http.NewServeMux()
-	gate := &websocketGate{max: int64(opts.Limits.WebSockets)}
+	gate := newWebsocketGate(opts.Limits.WebSockets, stopping(opts))
 	mux.Handle("/query", withCORS(opts.CORSOrigins, gate.handler(api)))
 	mux.Handle("GET /{$}", graphiql.Handler())
 	mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Handler())

@@ -22,6 +22,46 @@ import (
 type websocketGate struct {
 	open atomic.Int64
 	max  int64
+
+	mu      sync.Mutex
+	holders map[*connHolder]bool
+}
+
+// newWebsocketGate returns a gate for limit connections that closes every
+// open connection, with or without connection_init, when stopping ends.
+func newWebsocketGate(limit int, stopping context.Context) *websocketGate {
+	g := &websocketGate{max: int64(limit), holders: map[*connHolder]bool{}}
+	go func() {
+		<-stopping.Done()
+		g.closeAll()
+	}()
+
+	return g
+}
+
+// closeAll sends a close frame on every accepted connection. Sessions close
+// theirs when the server stops too; this also reaches connections that
+// never sent connection_init.
+func (g *websocketGate) closeAll() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	for h := range g.holders {
+		if conn := h.get(); conn != nil {
+			go func() { _ = conn.WriteClose(transport.WebsocketCloseNormalClosure, "server shutting down") }()
+		}
+	}
+}
+
+func (g *websocketGate) track(h *connHolder, open bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+
+	if open {
+		g.holders[h] = true
+	} else {
+		delete(g.holders, h)
+	}
 }
 
 // handler rejects an upgrade over the limit with 503, and gives the
@@ -43,6 +83,8 @@ func (g *websocketGate) handler(next http.Handler) http.Handler {
 		defer g.open.Add(-1)
 
 		holder := &connHolder{}
+		g.track(holder, true)
+		defer g.track(holder, false)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), connHolderKey{}, holder)))
 	})
 }
