@@ -165,7 +165,7 @@ type protocolMessage struct {
 	Type string `json:"type"`
 }
 
-// NextReader reads the client's next message and, for graphql-transport-ws,
+// NextReader reads the client's next message and, for both subprotocols,
 // notes the operation ids it starts and completes.
 func (c *sessionConn) NextReader() (int, io.Reader, error) {
 	kind, r, err := c.WebsocketConn.NextReader()
@@ -195,7 +195,7 @@ func (c *sessionConn) NextReader() (int, io.Reader, error) {
 	return kind, bytes.NewReader(data), nil
 }
 
-// WriteJSON sends a message and forgets the id of an operation that the
+// WriteJSON sends a message and drops the id of an operation that the
 // message ends.
 func (c *sessionConn) WriteJSON(v any) error {
 	if c.tracksIDs() {
