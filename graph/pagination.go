@@ -74,11 +74,7 @@ func decodeVersionCursor(after *string) (int, error) {
 }
 
 // notACursor rejects an after argument. A cursor is short, so a long value
-// is shown cut, rather than sent back whole.
+// is cut in the message rather than sent back whole.
 func notACursor(after string) error {
-	shown := after
-	if len(shown) > 64 {
-		shown = shown[:64] + "..."
-	}
-	return apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", shown)
+	return apperr.Field("after", "%q is not a cursor of this list: pass the endCursor of the previous page", truncate(after, 64))
 }

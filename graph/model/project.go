@@ -53,11 +53,7 @@ func (p *Project) CustomDocs() (*string, error) {
 		return p.Project.CustomDocs, nil
 	}
 
-	load := p.docs
-	if load == nil {
-		load = loader.FromContext(p.ctx).CustomDocs.Load(p.ctx, p.ID)
-	}
-	return load()
+	return await(p.ctx, p.docs, loader.FromContext(p.ctx).CustomDocs, p.ID)
 }
 
 // NewProject wraps p for the request of ctx and starts loading the
@@ -89,48 +85,27 @@ func NewProject(ctx context.Context, p *models.Project, fields map[string]bool) 
 
 // Owner is the user who owns the project.
 func (p *Project) Owner() (*models.User, error) {
-	load := p.owner
-	if load == nil {
-		load = loader.FromContext(p.ctx).User.Load(p.ctx, p.UserID)
-	}
-	return load()
+	return await(p.ctx, p.owner, loader.FromContext(p.ctx).User, p.UserID)
 }
 
 // LatestVersion is the newest version, or nil before the first upload.
 func (p *Project) LatestVersion() (*models.IDLVersion, error) {
-	load := p.latest
-	if load == nil {
-		load = loader.FromContext(p.ctx).LatestVersion.Load(p.ctx, p.ID)
-	}
-	return load()
+	return await(p.ctx, p.latest, loader.FromContext(p.ctx).LatestVersion, p.ID)
 }
 
 // VersionCount is how many versions the project has.
 func (p *Project) VersionCount() (int, error) {
-	load := p.count
-	if load == nil {
-		load = loader.FromContext(p.ctx).VersionCount.Load(p.ctx, p.ID)
-	}
-	return load()
+	return await(p.ctx, p.count, loader.FromContext(p.ctx).VersionCount, p.ID)
 }
 
 // Socials are the project's social links, or nil when none were set.
 func (p *Project) Socials() (*models.ProjectSocials, error) {
-	load := p.socials
-	if load == nil {
-		load = loader.FromContext(p.ctx).Socials.Load(p.ctx, p.ID)
-	}
-	return load()
+	return await(p.ctx, p.socials, loader.FromContext(p.ctx).Socials, p.ID)
 }
 
 // KnownAddresses are the project's known addresses in the order they were added.
 func (p *Project) KnownAddresses() ([]*models.KnownAddress, error) {
-	load := p.known
-	if load == nil {
-		load = loader.FromContext(p.ctx).KnownAddresses.Load(p.ctx, p.ID)
-	}
-
-	rows, err := load()
+	rows, err := await(p.ctx, p.known, loader.FromContext(p.ctx).KnownAddresses, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,4 +115,13 @@ func (p *Project) KnownAddresses() ([]*models.KnownAddress, error) {
 		out[i] = &rows[i]
 	}
 	return out, nil
+}
+
+// await waits for a load the wrapper started, or starts it now when the
+// query did not name the field ahead.
+func await[K comparable, V any](ctx context.Context, started dataloader.Thunk[V], l *dataloader.Loader[K, V], key K) (V, error) {
+	if started == nil {
+		started = l.Load(ctx, key)
+	}
+	return started()
 }

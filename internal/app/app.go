@@ -83,7 +83,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // openStore opens and migrates the database. A SQLite file that did not
-// exist is created, and the log says so, because a mistyped -db would
+// exist is created and a log line reports it, because a mistyped -db would
 // otherwise look like a database that lost its data.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*storage.Store, error) {
 	created := false

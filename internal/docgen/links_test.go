@@ -19,7 +19,7 @@ import (
 
 // renderUnfiltered renders Markdown to HTML the way a careless front end
 // would: GitHub-flavoured, with goldmark's own filter of dangerous URLs
-// turned off, so the test sees exactly the links the docs contain.
+// turned off, so the test gets exactly the links the docs contain.
 func renderUnfiltered(t *testing.T, markdown []byte) string {
 	t.Helper()
 

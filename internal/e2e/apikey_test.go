@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -321,12 +319,7 @@ func TestConcurrentKeyCreationKeepsTheLimit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+owner)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
+			postFromGoroutine(s, owner, body)
 		}()
 	}
 	wg.Wait()
@@ -357,17 +350,7 @@ func TestConcurrentRotationsLeaveOneKey(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+owner)
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				answers <- nil
-				return
-			}
-			defer res.Body.Close()
-			data, _ := io.ReadAll(res.Body)
-			answers <- data
+			answers <- postFromGoroutine(s, owner, body)
 		}()
 	}
 	wg.Wait()

@@ -104,7 +104,7 @@ func TestStatementCountIndependentOfRows(t *testing.T) {
 }
 
 // Lists leave custom docs out of their statement and load them only when
-// the query asks for them.
+// the query requests them.
 func TestListsLoadCustomDocsOnRequest(t *testing.T) {
 	s := testserver.Start(t)
 	owner := s.Token(t, "docs-owner")

@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/mr-tron/base58"
@@ -147,4 +151,30 @@ func requireNoOrphans(t *testing.T, s *testserver.Server) {
 		require.NoError(t, s.Store.DB().QueryRowContext(ctx, query).Scan(&n), "count orphans of %s", table)
 		require.Zero(t, n, "%s has %d orphan rows", table, n)
 	}
+}
+
+// postFromGoroutine sends a JSON request body to s's /query as the user of
+// token and returns the response body. It takes no *testing.T, so that a
+// goroutine other than the test's may call it; a failed request returns nil.
+func postFromGoroutine(s *testserver.Server, token string, body []byte) []byte {
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		return nil
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer res.Body.Close()
+
+	data, _ := io.ReadAll(res.Body)
+	return data
+}
+
+// webSocketURL is the ws:// address of s's /query.
+func webSocketURL(s *testserver.Server) string {
+	return "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
 }

@@ -118,7 +118,7 @@ func TestSubscriptionBadTokenClosesWith4403(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	url := webSocketURL(s)
 	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	require.NoError(t, err, "dial %s", url)
 	defer conn.CloseNow()

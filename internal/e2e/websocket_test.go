@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,7 +24,7 @@ import (
 func dialInit(ctx context.Context, t *testing.T, s *testserver.Server, payload map[string]any) *websocket.Conn {
 	t.Helper()
 
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	url := webSocketURL(s)
 	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	require.NoError(t, err, "dial %s", url)
 	t.Cleanup(func() { conn.CloseNow() })
@@ -96,7 +95,7 @@ func TestWebSocketRevokedKeyLosesAccess(t *testing.T) {
 		assert.NotEqual(t, "next", m.Type, "a revoked key receives no version: %s", m.Payload)
 	}
 
-	// The refusal and the close race each other, so the answer to the
+	// The rejection and the close race each other, so the response to the
 	// subscribe may or may not arrive before the close frame.
 	subscribe(ctx, t, idle, "1", privateID)
 	for {
@@ -106,7 +105,7 @@ func TestWebSocketRevokedKeyLosesAccess(t *testing.T) {
 		}
 		assert.NotContains(t, fmt.Sprint(m["payload"]), "idlVersionPublished", "no data after revocation: %v", m)
 		if m["id"] == "1" {
-			assert.Contains(t, fmt.Sprint(m["payload"]), "UNAUTHENTICATED", "the operation is refused: %v", m)
+			assert.Contains(t, fmt.Sprint(m["payload"]), "UNAUTHENTICATED", "the operation is rejected: %v", m)
 		}
 	}
 	assert.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), "the connection closes with 4403: %v", err)
@@ -138,19 +137,19 @@ func TestWebSocketSubscriptionLimit(t *testing.T) {
 	conn := dialInit(ctx, t, s, nil)
 
 	// gqlgen starts each subscription in a goroutine, so any one of the
-	// three may be the one refused.
+	// three may be the one rejected.
 	ids := []string{"1", "2", "3"}
 	for _, id := range ids {
 		subscribe(ctx, t, conn, id, projectID)
 	}
-	refused, err := readUntil(ctx, conn, func(m map[string]any) bool {
+	rejected, err := readUntil(ctx, conn, func(m map[string]any) bool {
 		return strings.Contains(fmt.Sprint(m["payload"]), "TOO_MANY_SUBSCRIPTIONS")
 	})
 	require.NoError(t, err, "read the refusal of the subscription over the limit")
 
 	var live []string
 	for _, id := range ids {
-		if id != refused["id"] {
+		if id != rejected["id"] {
 			live = append(live, id)
 		}
 	}
@@ -177,17 +176,12 @@ func TestWebSocketSubscriptionLimit(t *testing.T) {
 			}
 			variables := map[string]any{"input": map[string]any{"projectId": projectID, "idlJson": idl + strings.Repeat(" ", attempt)}}
 			body, _ := json.Marshal(map[string]any{"query": publishMutation, "variables": variables})
-			req, _ := http.NewRequest(http.MethodPost, s.URL+"/query", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+owner)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
+			postFromGoroutine(s, owner, body)
 		}
 	}()
 
 	// The place is freed once the server receives the completion, so a
-	// subscription sent at once may still be refused: try again.
+	// subscription sent at once may still be rejected: try again.
 	for attempt := 4; attempt < 100; attempt++ {
 		id := fmt.Sprint(attempt)
 		subscribe(ctx, t, conn, id, projectID)
@@ -207,7 +201,7 @@ func TestWebSocketConnectionLimit(t *testing.T) {
 	defer cancel()
 
 	s := testserver.StartWith(t, testserver.Options{Limits: server.Limits{WebSockets: 1}})
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	url := webSocketURL(s)
 	options := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
 
 	// The first connection counts from its upgrade, before connection_init.
@@ -215,9 +209,9 @@ func TestWebSocketConnectionLimit(t *testing.T) {
 	require.NoError(t, err, "dial the first connection")
 
 	_, res, err := websocket.Dial(ctx, url, options)
-	require.Error(t, err, "a second connection is refused")
+	require.Error(t, err, "a second connection is rejected")
 	require.NotNil(t, res, "the refusal is an HTTP response")
-	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "status of the refused upgrade")
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "status of the rejected upgrade")
 	assert.NotEmpty(t, res.Header.Get("Retry-After"), "Retry-After")
 
 	require.NoError(t, first.Close(websocket.StatusNormalClosure, "done"), "close the first connection")
@@ -262,7 +256,7 @@ func TestLegacyProtocolDuplicateIDClosesWith4409(t *testing.T) {
 	owner := s.Token(t, "owner")
 	projectID := createProject(t, s, owner, "legacy", smallIDL(t), true)
 
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/query"
+	url := webSocketURL(s)
 	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
 	require.NoError(t, err, "dial with graphql-ws")
 	defer conn.CloseNow()

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/orquestra/orquestra/internal/input"
 )
 
 // checker collects the problems that make an IDL invalid and the warnings
@@ -75,20 +76,15 @@ func (v view) str(key string, required bool) string {
 	if required && s == "" {
 		v.c.fail(v.at(key), "empty: a non-empty string is required here")
 	}
+	// A name with an invisible character displays differently from what it
+	// is and cannot be looked up by name.
 	if key == "name" {
-		if i := strings.IndexFunc(s, invisible); i >= 0 {
+		if i := strings.IndexFunc(s, input.Invisible); i >= 0 {
 			v.c.fail(v.at(key), "the name %q contains the invisible character %U: remove it", s, []rune(s[i:])[0])
 		}
 	}
 
 	return s
-}
-
-// invisible reports control characters and format characters such as
-// zero-width spaces and right-to-left overrides. A name that holds one
-// displays differently from what it is and cannot be looked up by name.
-func invisible(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 func (v view) boolean(key string) bool {

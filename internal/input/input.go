@@ -50,7 +50,7 @@ func shortText(field, what, value string, maxLength int) (string, error) {
 	if n > maxLength {
 		return "", apperr.Field(field, "the %s is %d characters long: shorten it to at most %d", what, n, maxLength)
 	}
-	if i := strings.IndexFunc(value, invisible); i >= 0 {
+	if i := strings.IndexFunc(value, Invisible); i >= 0 {
 		return "", apperr.Field(field, "the %s %q contains the invisible character %U: remove it", what, value, []rune(value[i:])[0])
 	}
 
@@ -108,9 +108,9 @@ func Address(field, address string) (string, error) {
 	return address, nil
 }
 
-// invisible reports control characters and format characters such as
+// Invisible reports control characters and format characters such as
 // right-to-left overrides and zero-width spaces, which make a name display
 // differently from what it is.
-func invisible(r rune) bool {
+func Invisible(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }

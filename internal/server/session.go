@@ -45,8 +45,8 @@ func (s *session) recheck(ctx context.Context) (auth.Identity, error) {
 }
 
 // watch checks the credentials of an idle connection now and then, so that
-// an expired token or key closes it even when nothing happens on it, and
-// closes the connection when the server stops.
+// an expired token or key closes it even when nothing happens on it. The
+// WebSocket gate closes every connection when the server stops.
 func (s *session) watch(ctx context.Context) {
 	ticker := time.NewTicker(s.opts.Limits.SessionRecheck)
 	defer ticker.Stop()
@@ -54,9 +54,6 @@ func (s *session) watch(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-stopping(s.opts).Done():
-			s.cancel()
 			return
 		case <-ticker.C:
 			if _, err := s.recheck(ctx); err != nil {

@@ -32,7 +32,7 @@ func websocketTransport(opts Options) transport.Websocket {
 
 // initConnection accepts a connection_init: it identifies the caller from
 // the payload and opens a session, which checks the credentials again
-// every opts.Limits.SessionRecheck and ends when the server stops.
+// every opts.Limits.SessionRecheck.
 func initConnection(opts Options) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		id, err := auth.IdentifyPayload(ctx, opts.Tokens, opts.Store, opts.Log, payload)

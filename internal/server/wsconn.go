@@ -39,9 +39,8 @@ func newWebsocketGate(limit int, stopping context.Context) *websocketGate {
 	return g
 }
 
-// closeAll sends a close frame on every accepted connection. Sessions close
-// theirs when the server stops too; this also reaches connections that
-// never sent connection_init.
+// closeAll sends a close frame on every accepted connection, whether or not
+// it sent connection_init.
 func (g *websocketGate) closeAll() {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -34,7 +34,7 @@ func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*Store, er
 
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", Redact(dsn), err)
 	}
 
 	s := &Store{dialect: migrations.PostgreSQL, log: log, dsn: dsn}
@@ -61,13 +61,8 @@ func (s *Store) warnASCIILocale(ctx context.Context) {
 }
 
 // Redact hides the password of a PostgreSQL connection URL, for messages
-// and logs; a SQLite path is returned as it is.
+// and logs. A SQLite path is returned as it is.
 func Redact(dsn string) string {
-	return redact(dsn)
-}
-
-// redact hides the password of a connection URL, for messages and logs.
-func redact(dsn string) string {
 	at := strings.LastIndex(dsn, "@")
 	scheme := strings.Index(dsn, "://")
 	if at < 0 || scheme < 0 {

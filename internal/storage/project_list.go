@@ -32,7 +32,7 @@ type ListedProject struct {
 // The columns each joined table contributes, in the order the scan
 // destinations below list them. The versions leave out their bodies, like
 // every list read, and the projects their custom docs, Markdown of up to
-// megabytes that CustomDocsOfProjects reads when a query asks for it.
+// megabytes that CustomDocsOfProjects reads when a query requests it.
 // TestListColumnsCoverModels checks these against the models.
 var (
 	projectListColumns  = []string{"id", "user_id", "name", "description", "program_id", "is_public", "created_at", "updated_at"}

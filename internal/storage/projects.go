@@ -302,7 +302,7 @@ func (s *Store) CountsOfUsers(ctx context.Context, viewer Viewer, userIDs []stri
 
 // CustomDocsOfProjects returns the custom docs of the projects that have
 // them, keyed by project id. Lists leave the docs out, so a page of
-// projects reads them only when a query asks for them.
+// projects reads them only when a query requests them.
 func (s *Store) CustomDocsOfProjects(ctx context.Context, projectIDs []string) (map[string]*string, error) {
 	projectIDs = validIDs(projectIDs)
 	if len(projectIDs) == 0 {
